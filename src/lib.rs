@@ -1,0 +1,21 @@
+//! A typed, async client for the Camunda Platform 7 engine REST API.
+//!
+//! The endpoint methods and data types are generated at build time from an OpenAPI document
+//! (by default the External Task API in `spec/external-task.yaml`); the modules below are the
+//! hand-written runtime they stand on. See `ARCHITECTURE.md` for how the pieces fit.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod date;
+mod error;
+pub mod variables;
+
+pub use auth::{Auth, AuthProvider};
+pub use client::{Client, ClientBuilder};
+pub use date::DateTime;
+pub use error::{AuthorizationDetails, EngineError, Error, MissingAuthorization};
+
+// The generated code: `models` plus one module per tag (e.g. `external_task`).
+include!(concat!(env!("OUT_DIR"), "/generated.rs"));
