@@ -1,29 +1,43 @@
-//! Process variables as Camunda's typed values.
+//! Process variables: Camunda's typed values and Rust values.
 //!
-//! The engine carries every variable as `{"type": .., "value": .., "valueInfo": {..}}`.
-//! [`VariableValue`] is one such value and [`Variables`] a map of them by name, in the order
-//! the engine sent them.
+//! The engine carries every variable as a typed value, `{"type": "Integer", "value": 42,
+//! "valueInfo": {}}`. [`Variables`] is a map of them by name (what `LockedExternalTaskDto`
+//! and the complete, failure and BPMN-error bodies carry) and [`VariableValue`] one value.
+//! Values keep exactly what the engine sent, including types and `valueInfo` keys this crate
+//! does not know, so passing variables back loses nothing.
+//!
+//! Reading and writing variables in a task handler:
+//!
+//! ```
+//! # use camunda7_client::variables::{VariableValue, Variables};
+//! # #[derive(serde::Serialize, serde::Deserialize)] struct Order { id: u32 }
+//! # fn handle(task_vars: &Variables) -> Result<Variables, camunda7_client::variables::VariableError> {
+//! let amount: i64 = task_vars.get("amount")?;              // Integer or Long
+//! let order: Order = task_vars.get("order")?;              // Json, or Object as JSON
+//! let note: Option<String> = task_vars.get_opt("note")?;   // missing or Null -> None
+//! let mut out = Variables::new();
+//! out.insert("approved", amount < 1_000);                  // Boolean
+//! out.insert("total", amount * 2);                         // Long
+//! out.insert_json("order", &order)?;                       // Json
+//! out.insert("receipt", VariableValue::file("r.txt", b"ok", Some("text/plain"), None));
+//! # let _ = note; Ok(out) }
+//! # let mut vars = Variables::new().with("amount", 250_i64).with("note", None::<String>);
+//! # vars.insert_json("order", &Order { id: 7 })?;
+//! # let out = handle(&vars)?;
+//! # assert_eq!(out.get::<bool>("approved")?, true);
+//! # Ok::<(), camunda7_client::variables::VariableError>(())
+//! ```
+//!
+//! Types: see [`ValueType`] for the engine's types, [`Variables::insert`] for which Rust type
+//! becomes which Camunda type, and [`Variables::get`] for how each is read. The content of a File
+//! variable is fetched on demand with [`Client::fetch_file_variable`](crate::Client::fetch_file_variable).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+mod decode;
+mod error;
+mod file;
+mod map;
+mod value;
 
-/// One Camunda typed value: its type name, its JSON value and its `valueInfo`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VariableValue {
-    /// The type name as it appears on the wire; `None` for an untyped value.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    type_name: Option<String>,
-    /// The value as JSON.
-    #[serde(default)]
-    value: Value,
-    /// The `valueInfo` object, when present.
-    #[serde(rename = "valueInfo", default, skip_serializing_if = "Option::is_none")]
-    value_info: Option<Map<String, Value>>,
-}
-
-/// Variables by name, in the order they were inserted or received.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Variables {
-    entries: indexmap::IndexMap<String, VariableValue>,
-}
+pub use error::VariableError;
+pub use map::{IntoIter, Variables};
+pub use value::{ValueType, VariableValue, JSON_DATA_FORMAT};
