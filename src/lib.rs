@@ -12,10 +12,12 @@ mod date;
 mod error;
 pub mod variables;
 
-pub use auth::{Auth, AuthProvider};
-pub use client::{Client, ClientBuilder};
-pub use date::DateTime;
-pub use error::{AuthorizationDetails, EngineError, Error, MissingAuthorization};
+pub use auth::{Auth, AuthFuture, AuthProvider, Credential};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_LONG_POLL_MARGIN, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+pub use date::{DateParseError, DateTime};
+pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};
 
 // The generated code: `models` plus one module per tag (e.g. `external_task`).
 include!(concat!(env!("OUT_DIR"), "/generated.rs"));

@@ -1,0 +1,891 @@
+//! [`Client`] and [`ClientBuilder`], and the request/response helpers the generated code calls
+//! (the runtime contract in `ARCHITECTURE.md`).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
+use tracing::Instrument as _;
+
+use crate::auth::Auth;
+use crate::error::{snippet, EngineError, Error};
+
+/// The user agent sent when none is configured.
+pub const DEFAULT_USER_AGENT: &str = concat!("camunda7-client/", env!("CARGO_PKG_VERSION"));
+/// The request timeout used when none is configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much longer than its `asyncResponseTimeout` a long-polling request may take when none is
+/// configured.
+pub const DEFAULT_LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
+
+/// A client of one engine's REST API.
+///
+/// Cheap to clone (the state is shared behind an `Arc`) and safe to share between tasks. The
+/// operations are grouped per API tag, e.g. `client.external_task().fetch_and_lock(&body)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use camunda7_client::{Auth, Client};
+///
+/// let client = Client::builder()
+///     .base_url("http://localhost:8080/engine-rest")
+///     .auth(Auth::basic("demo", "demo"))
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// # Ok::<(), camunda7_client::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Always ends without a `/`; request paths are appended segment by segment.
+    base_url: Url,
+    auth: Auth,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    long_poll_margin: Duration,
+}
+
+impl Client {
+    /// A builder for a client; [`ClientBuilder::base_url`] is required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `base_url` (e.g. `http://localhost:8080/engine-rest`) with default settings
+    /// and no authentication.
+    pub fn new(base_url: impl AsRef<str>) -> Result<Self, Error> {
+        Client::builder().base_url(base_url).build()
+    }
+
+    /// The base URL requests are sent under, without a trailing slash.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The default timeout of a request (`None`: no timeout).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
+    /// The timeout a request gets when it long-polls for `async_response_timeout_ms`:
+    /// the longer of the default timeout and the poll time plus the margin.
+    /// With no default timeout, long polls get no timeout either.
+    pub fn long_poll_timeout(&self, async_response_timeout_ms: Option<i64>) -> Option<Duration> {
+        let default = self.inner.timeout?;
+        let Some(ms) = async_response_timeout_ms else {
+            return Some(default);
+        };
+        let poll = Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+        Some(default.max(poll.saturating_add(self.inner.long_poll_margin)))
+    }
+
+    /// A request to the base URL plus `segments`. Every segment is percent-encoded, so an id
+    /// containing `/` or `+` stays one segment.
+    pub(crate) fn request(&self, method: Method, segments: &[&str]) -> Request {
+        let mut url = self.inner.base_url.clone();
+        // The base URL is checked to be hierarchical (http/https) when the client is built,
+        // so this always succeeds.
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        Request {
+            client: self.clone(),
+            path: url.path().to_owned(),
+            method,
+            url,
+            body: Body::None,
+            timeout: self.inner.timeout,
+            error: None,
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("auth", &self.inner.auth)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .field("long_poll_margin", &self.inner.long_poll_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+///
+/// Setters take and return the builder by value (like `reqwest::ClientBuilder`); input is
+/// checked by [`build`](ClientBuilder::build), which reports the first problem as
+/// [`Error::Config`].
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    auth: Auth,
+    user_agent: Option<String>,
+    timeout: Option<Option<Duration>>,
+    connect_timeout: Option<Duration>,
+    long_poll_margin: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// The engine's REST root, including its prefix: `http://host:8080/engine-rest`, or
+    /// `http://host:8080/engine-rest/engine/{name}` for a named engine. A trailing slash is
+    /// fine. Required.
+    pub fn base_url(mut self, base_url: impl AsRef<str>) -> Self {
+        self.base_url = Some(base_url.as_ref().to_owned());
+        self
+    }
+
+    /// Sends requests with this `reqwest::Client` (its proxy, TLS and pool settings) instead of
+    /// one built here. The user agent, timeouts and auth of this builder still apply per
+    /// request; [`connect_timeout`](ClientBuilder::connect_timeout) cannot be applied to a given
+    /// client, so setting both is a configuration error.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How requests authenticate. Default: [`Auth::None`].
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The `User-Agent` header of every request. Default: [`DEFAULT_USER_AGENT`]
+    /// (`camunda7-client/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The timeout of a whole request (connect, send, and read the response). Default:
+    /// [`DEFAULT_TIMEOUT`] (30 s). Long-polling requests get longer, see
+    /// [`long_poll_margin`](ClientBuilder::long_poll_margin).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// Requests have no timeout at all (not recommended: a stalled connection then hangs).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// The timeout for establishing a connection. Default: none beyond the request timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How much longer than its `asyncResponseTimeout` a long-polling request (fetchAndLock)
+    /// may take: its timeout is `max(timeout, asyncResponseTimeout + margin)`, so long polls of
+    /// up to the engine's maximum of 30 minutes need no configuration. Default:
+    /// [`DEFAULT_LONG_POLL_MARGIN`] (10 s).
+    pub fn long_poll_margin(mut self, margin: Duration) -> Self {
+        self.long_poll_margin = Some(margin);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let raw = self.base_url.ok_or_else(|| {
+            Error::config("no base URL set (e.g. http://localhost:8080/engine-rest)")
+        })?;
+        let base_url = parse_base_url(&raw)?;
+
+        let agent_text = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let user_agent = HeaderValue::from_str(agent_text).map_err(|_| {
+            Error::config(format!(
+                "user agent `{agent_text}` contains characters not allowed in an HTTP header"
+            ))
+        })?;
+
+        let http = match (self.http, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "connect_timeout cannot be applied to a client given with http_client; set it on that reqwest::Client",
+                ))
+            }
+            (Some(http), None) => http,
+            (None, connect_timeout) => {
+                let mut b = reqwest::Client::builder();
+                if let Some(t) = connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build().map_err(|e| {
+                    Error::config(format!("cannot build the HTTP client: {e}"))
+                })?
+            }
+        };
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth: self.auth,
+                user_agent,
+                timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                long_poll_margin: self.long_poll_margin.unwrap_or(DEFAULT_LONG_POLL_MARGIN),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("http_client", &self.http.is_some())
+            .field("auth", &self.auth)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("long_poll_margin", &self.long_poll_margin)
+            .finish()
+    }
+}
+
+/// Parses and checks a base URL; the result has no trailing slash.
+fn parse_base_url(raw: &str) -> Result<Url, Error> {
+    let shown = redact_userinfo(raw.trim());
+    let invalid = |why: &str| Error::config(format!("invalid base URL `{shown}`: {why}"));
+    let mut url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "credentials in the URL are not supported; use Auth::basic",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or fragment"));
+    }
+    match url.path_segments_mut() {
+        Ok(mut segments) => {
+            segments.pop_if_empty();
+        }
+        Err(()) => return Err(invalid("the URL cannot be a base")),
+    }
+    Ok(url)
+}
+
+/// Hides `user:password@` in something that looks like a URL, for error messages and Debug.
+fn redact_userinfo(raw: &str) -> String {
+    let Some(scheme_end) = raw.find("://") else {
+        return raw.to_owned();
+    };
+    let rest = &raw[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}://<redacted>@{}", &raw[..scheme_end], &rest[at + 1..]),
+        None => raw.to_owned(),
+    }
+}
+
+enum Body {
+    None,
+    Json(Vec<u8>),
+    Multipart(reqwest::multipart::Form),
+}
+
+/// One request being prepared; see the runtime contract in `ARCHITECTURE.md`.
+pub(crate) struct Request {
+    client: Client,
+    method: Method,
+    url: Url,
+    /// The URL path, for errors and logs (never the query string: it may hold secrets).
+    path: String,
+    body: Body,
+    timeout: Option<Duration>,
+    /// The first serialization failure, reported by `send`.
+    error: Option<Error>,
+}
+
+impl Request {
+    /// Adds query parameters (serde_urlencoded: `+` is sent as `%2B`, `None` fields are left
+    /// out). May be called more than once.
+    #[allow(dead_code)] // used by generated code for operations with query parameters
+    pub(crate) fn query<Q: serde::Serialize + ?Sized>(mut self, query: &Q) -> Self {
+        match serde_urlencoded::to_string(query) {
+            Ok(encoded) if encoded.is_empty() => {}
+            Ok(encoded) => {
+                let joined = match self.url.query() {
+                    Some(existing) if !existing.is_empty() => format!("{existing}&{encoded}"),
+                    _ => encoded,
+                };
+                self.url.set_query(Some(&joined));
+            }
+            Err(e) => self.fail("query", Box::new(e)),
+        }
+        self
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json`).
+    #[allow(dead_code)] // used by generated code for operations with a JSON body
+    pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(e) => self.fail("body", Box::new(e)),
+        }
+        self
+    }
+
+    /// Sets a `multipart/form-data` body.
+    #[allow(dead_code)] // used by generated code for operations with multipart bodies
+    pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// Marks the request as a long poll of up to `async_response_timeout_ms`: its timeout
+    /// becomes `max(default timeout, async_response_timeout + margin)`.
+    #[allow(dead_code)] // used by generated code for fetchAndLock
+    pub(crate) fn long_poll(mut self, async_response_timeout_ms: Option<i64>) -> Self {
+        self.timeout = self.client.long_poll_timeout(async_response_timeout_ms);
+        self
+    }
+
+    fn fail(&mut self, what: &'static str, source: crate::error::BoxError) {
+        if self.error.is_none() {
+            self.error = Some(Error::Serialize {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                what,
+                source,
+            });
+        }
+    }
+
+    /// Applies auth, sends, and maps failures: transport errors become `Connect` / `Timeout` /
+    /// `Request`, a non-success status becomes `Engine` or `UnexpectedStatus`.
+    pub(crate) async fn send(self) -> Result<Response, Error> {
+        let span = tracing::debug_span!(
+            "camunda7_request",
+            method = %self.method,
+            path = %self.path,
+        );
+        self.send_inner().instrument(span).await
+    }
+
+    async fn send_inner(self) -> Result<Response, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let Request {
+            client,
+            method,
+            url,
+            path,
+            body,
+            timeout,
+            error: _,
+        } = self;
+        let inner = &client.inner;
+
+        let authorization = inner.auth.header().await.map_err(|source| Error::Auth {
+            method: method.clone(),
+            path: path.clone(),
+            source,
+        })?;
+
+        let mut builder = inner
+            .http
+            .request(method.clone(), url)
+            .header(USER_AGENT, inner.user_agent.clone());
+        if let Some(value) = authorization {
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(t) = timeout {
+            builder = builder.timeout(t);
+        }
+        builder = match body {
+            Body::None => builder,
+            Body::Json(bytes) => builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes),
+            Body::Multipart(form) => builder.multipart(form),
+        };
+
+        let started = Instant::now();
+        let result = builder.send().await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let response = match result {
+            Ok(r) => r,
+            Err(source) => {
+                tracing::debug!(elapsed_ms, error = %source, "request failed");
+                return Err(transport_error(method, path, source));
+            }
+        };
+        let status = response.status();
+        tracing::debug!(status = status.as_u16(), elapsed_ms, "response received");
+
+        let response = Response {
+            inner: response,
+            method,
+            path,
+        };
+        if status.is_success() {
+            Ok(response)
+        } else {
+            Err(response.into_status_error().await)
+        }
+    }
+}
+
+fn transport_error(method: Method, path: String, source: reqwest::Error) -> Error {
+    if source.is_connect() {
+        Error::Connect {
+            method,
+            path,
+            source,
+        }
+    } else if source.is_timeout() {
+        Error::Timeout {
+            method,
+            path,
+            source,
+        }
+    } else {
+        Error::Request {
+            method,
+            path,
+            source,
+        }
+    }
+}
+
+/// A success response, ready to be decoded.
+pub(crate) struct Response {
+    inner: reqwest::Response,
+    method: Method,
+    path: String,
+}
+
+#[allow(dead_code)] // each decoder is used by the generated code of some operation
+impl Response {
+    /// The status of the response (always a success status).
+    pub(crate) fn status(&self) -> StatusCode {
+        self.inner.status()
+    }
+
+    /// The response's `Content-Type`, if present and readable.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.inner
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// Decodes a JSON body; `204 No Content` is an `UnexpectedStatus` error, an undecodable
+    /// body a `Decode` error with the JSON path.
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        let status = self.status();
+        if status == StatusCode::NO_CONTENT {
+            return Err(Error::UnexpectedStatus {
+                content_type: self.content_type().map(str::to_owned),
+                method: self.method,
+                path: self.path,
+                status,
+                snippet: String::new(),
+            });
+        }
+        let (method, path) = (self.method.clone(), self.path.clone());
+        let bytes = self.bytes().await?;
+        let decode_error = |json_path: String, source: serde_json::Error| Error::Decode {
+            method: method.clone(),
+            path: path.clone(),
+            status,
+            json_path,
+            snippet: snippet(&bytes),
+            source,
+        };
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
+        // Trailing data after the document is an error too.
+        de.end().map_err(|e| decode_error(".".to_owned(), e))?;
+        Ok(value)
+    }
+
+    /// Succeeds for any success status; the body is read and dropped.
+    pub(crate) async fn empty(self) -> Result<(), Error> {
+        self.bytes().await.map(drop)
+    }
+
+    /// The body as text.
+    pub(crate) async fn text(self) -> Result<String, Error> {
+        let (method, path) = (self.method, self.path);
+        self.inner
+            .text()
+            .await
+            .map_err(|source| transport_error(method, path, source))
+    }
+
+    /// The body as text, `None` for `204 No Content`.
+    pub(crate) async fn optional_text(self) -> Result<Option<String>, Error> {
+        if self.status() == StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        self.text().await.map(Some)
+    }
+
+    /// The raw body.
+    pub(crate) async fn bytes(self) -> Result<bytes::Bytes, Error> {
+        let (method, path) = (self.method, self.path);
+        self.inner
+            .bytes()
+            .await
+            .map_err(|source| transport_error(method, path, source))
+    }
+
+    /// Turns a non-success response into `Engine` (a JSON body with `type` or `message`) or
+    /// `UnexpectedStatus` (anything else, including an empty body).
+    async fn into_status_error(self) -> Error {
+        let status = self.status();
+        let content_type = self.content_type().map(str::to_owned);
+        let (method, path) = (self.method, self.path);
+        let body = match self.inner.bytes().await {
+            Ok(b) => b,
+            Err(source) => return transport_error(method, path, source),
+        };
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
+            if let Some(engine) =
+                EngineError::from_body(method.clone(), path.clone(), status, value)
+            {
+                return Error::Engine(Box::new(engine));
+            }
+        }
+        Error::UnexpectedStatus {
+            method,
+            path,
+            status,
+            content_type,
+            snippet: snippet(&body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{body_json, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> Client {
+        Client::new(format!("{}/engine-rest/", server.uri())).expect("a valid client")
+    }
+
+    #[test]
+    fn base_url_forms() {
+        for (input, expected) in [
+            (
+                "http://localhost:8080/engine-rest",
+                "http://localhost:8080/engine-rest",
+            ),
+            (
+                "http://localhost:8080/engine-rest/",
+                "http://localhost:8080/engine-rest",
+            ),
+            (
+                "https://camunda.example/engine-rest/engine/other/",
+                "https://camunda.example/engine-rest/engine/other",
+            ),
+            ("http://localhost:8080", "http://localhost:8080/"),
+        ] {
+            let c = Client::new(input).expect("a valid URL");
+            assert_eq!(c.base_url().as_str(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn invalid_base_urls_are_config_errors_naming_the_input() {
+        for input in [
+            "not a url",
+            "ftp://host/engine-rest",
+            "mailto:x@y",
+            "http://h/e?x=1",
+        ] {
+            match Client::new(input) {
+                Err(Error::Config { message }) => {
+                    assert!(message.contains(input), "{message}")
+                }
+                other => panic!("{input}: {other:?}"),
+            }
+        }
+        match Client::new("http://user:hunter2@host/engine-rest") {
+            Err(Error::Config { message }) => {
+                assert!(!message.contains("hunter2"), "{message}");
+                assert!(message.contains("host/engine-rest"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::Config { .. })
+        ));
+    }
+
+    #[test]
+    fn connect_timeout_with_own_http_client_is_rejected() {
+        let r = Client::builder()
+            .base_url("http://localhost/engine-rest")
+            .http_client(reqwest::Client::new())
+            .connect_timeout(Duration::from_secs(1))
+            .build();
+        assert!(matches!(r, Err(Error::Config { .. })));
+    }
+
+    #[test]
+    fn long_poll_timeout_is_at_least_the_poll_plus_margin() {
+        let c = Client::builder()
+            .base_url("http://localhost/engine-rest")
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("a client");
+        assert_eq!(c.long_poll_timeout(None), Some(Duration::from_secs(30)));
+        assert_eq!(
+            c.long_poll_timeout(Some(1_000)),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            c.long_poll_timeout(Some(1_800_000)),
+            Some(Duration::from_secs(1_810))
+        );
+        assert_eq!(c.long_poll_timeout(Some(-5)), Some(Duration::from_secs(30)));
+    }
+
+    #[tokio::test]
+    async fn segments_are_percent_encoded_and_queries_encode_plus() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/engine-rest/external-task/a%2Fb+c%20d"))
+            .and(query_param(
+                "lockExpirationAfter",
+                "2015-10-06T16:34:42.000+0200",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        #[derive(serde::Serialize)]
+        struct Q {
+            #[serde(rename = "lockExpirationAfter")]
+            after: crate::DateTime,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            absent: Option<String>,
+        }
+        let after = crate::DateTime::parse("2015-10-06T16:34:42.000+0200").expect("a date");
+        let req = client(&server)
+            .request(Method::GET, &["external-task", "a/b+c d"])
+            .query(&Q {
+                after,
+                absent: None,
+            });
+        assert_eq!(
+            req.url.query(),
+            Some("lockExpirationAfter=2015-10-06T16%3A34%3A42.000%2B0200")
+        );
+        let value: serde_json::Value = req
+            .send()
+            .await
+            .expect("a response")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(value, serde_json::json!({"ok": true}));
+    }
+
+    #[tokio::test]
+    async fn json_body_user_agent_and_auth_are_sent() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/engine-rest/x"))
+            .and(header("content-type", "application/json"))
+            .and(header("user-agent", DEFAULT_USER_AGENT))
+            .and(header("authorization", "Bearer abc"))
+            .and(body_json(serde_json::json!({"workerId": "w"})))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let c = Client::builder()
+            .base_url(format!("{}/engine-rest", server.uri()))
+            .auth(Auth::bearer("abc"))
+            .build()
+            .expect("a client");
+        c.request(Method::POST, &["x"])
+            .json(&serde_json::json!({"workerId": "w"}))
+            .send()
+            .await
+            .expect("a response")
+            .empty()
+            .await
+            .expect("empty");
+    }
+
+    #[tokio::test]
+    async fn decode_errors_name_the_json_path() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(r#"[{"count": "many"}]"#, "application/json"),
+            )
+            .mount(&server)
+            .await;
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct C {
+            count: i64,
+        }
+        let err = client(&server)
+            .request(Method::GET, &["count"])
+            .send()
+            .await
+            .expect("a response")
+            .json::<Vec<C>>()
+            .await
+            .expect_err("undecodable");
+        match &err {
+            Error::Decode {
+                json_path,
+                snippet,
+                status,
+                ..
+            } => {
+                assert_eq!(json_path, "[0].count");
+                assert!(snippet.contains("many"));
+                assert_eq!(*status, StatusCode::OK);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("GET /engine-rest/count"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn no_content_for_json_is_unexpected_and_none_for_optional_text() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let c = client(&server);
+        let err = c
+            .request(Method::GET, &["a"])
+            .send()
+            .await
+            .expect("a response")
+            .json::<serde_json::Value>()
+            .await
+            .expect_err("204 has no JSON");
+        assert_eq!(err.status(), Some(StatusCode::NO_CONTENT));
+        let text = c
+            .request(Method::GET, &["a"])
+            .send()
+            .await
+            .expect("a response")
+            .optional_text()
+            .await
+            .expect("text");
+        assert_eq!(text, None);
+    }
+
+    #[tokio::test]
+    async fn error_statuses_become_engine_or_unexpected_status() {
+        let server = MockServer::start().await;
+        Mock::given(path("/engine-rest/engine-error"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+                "type": "RestException",
+                "message": "External task with id x does not exist",
+                "code": 0
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(path("/engine-rest/html"))
+            .respond_with(
+                ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"),
+            )
+            .mount(&server)
+            .await;
+        let c = client(&server);
+        let err = c
+            .request(Method::GET, &["engine-error"])
+            .send()
+            .await
+            .err()
+            .expect("an error");
+        let engine = err.engine().expect("an engine error");
+        assert_eq!(engine.code, Some(0));
+        assert!(err.is_not_found());
+        assert!(!err.is_transient());
+
+        let err = c
+            .request(Method::GET, &["html"])
+            .send()
+            .await
+            .err()
+            .expect("an error");
+        match &err {
+            Error::UnexpectedStatus {
+                status,
+                content_type,
+                snippet,
+                ..
+            } => {
+                assert_eq!(*status, StatusCode::BAD_GATEWAY);
+                assert_eq!(content_type.as_deref(), Some("text/html"));
+                assert_eq!(snippet, "<html>Bad Gateway</html>");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.is_transient());
+    }
+
+    #[tokio::test]
+    async fn serialize_failures_surface_at_send() {
+        let server = MockServer::start().await;
+        let mut map = std::collections::BTreeMap::new();
+        map.insert(vec![1u8], 1);
+        let err = client(&server)
+            .request(Method::POST, &["x"])
+            .json(&map)
+            .send()
+            .await
+            .err()
+            .expect("an error");
+        assert!(
+            matches!(err, Error::Serialize { what: "body", .. }),
+            "{err:?}"
+        );
+        assert!(server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty());
+    }
+
+    #[test]
+    fn client_is_send_sync_and_debug_hides_secrets() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        let c = Client::builder()
+            .base_url("http://localhost/engine-rest")
+            .auth(Auth::basic("demo", "hunter2"))
+            .build()
+            .expect("a client");
+        let text = format!("{c:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("localhost/engine-rest"), "{text}");
+    }
+}

@@ -1,0 +1,451 @@
+//! The crate's error type.
+//!
+//! Every failure of a request ends up as one [`Error`]. Variants that belong to a request carry its
+//! method and URL path (never its query string or headers, which may hold secrets), so the
+//! `Display` text says what went wrong and where.
+
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+
+/// A boxed error from user code (an [`AuthProvider`](crate::AuthProvider)) or a serializer.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// How many bytes of a response body an error keeps as a snippet.
+pub(crate) const SNIPPET_LIMIT: usize = 512;
+
+/// Everything that can go wrong when talking to the engine.
+///
+/// The enum is `#[non_exhaustive]`: match the variants you act on and keep a catch-all arm.
+/// The helpers [`Error::status`], [`Error::engine`], [`Error::is_not_found`] and
+/// [`Error::is_transient`] answer the common questions without a match.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The engine answered with a non-success status and its JSON error body
+    /// (`{"type": .., "message": .., "code": ..}`).
+    #[error("{0}")]
+    Engine(Box<EngineError>),
+
+    /// A non-success status without an engine error body (for example an HTML page from a proxy,
+    /// or the empty body of a `401` from the engine's basic-auth filter), or a `204 No Content`
+    /// where the operation promises a body.
+    #[error(
+        "{method} {path}: unexpected status {status}{}{}",
+        content_type_suffix(content_type),
+        snippet_suffix(snippet)
+    )]
+    UnexpectedStatus {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// Status the server answered with.
+        status: StatusCode,
+        /// The response's `Content-Type`, if it had one.
+        content_type: Option<String>,
+        /// The start of the response body (at most 512 bytes, cut at a character boundary).
+        snippet: String,
+    },
+
+    /// A success response whose body does not match the expected type.
+    #[error(
+        "{method} {path}: cannot decode the {status} response body at `{json_path}`: {source}{}",
+        snippet_suffix(snippet)
+    )]
+    Decode {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// Status of the response.
+        status: StatusCode,
+        /// Where in the JSON document decoding failed, e.g. `[0].lockExpirationTime`
+        /// (`.` for the document itself).
+        json_path: String,
+        /// The start of the response body (at most 512 bytes, cut at a character boundary).
+        snippet: String,
+        /// The decoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// No connection to the server could be established (refused, DNS, TLS, connect timeout).
+    #[error(
+        "{method} {path}: cannot connect to the engine: {}",
+        error_chain(source)
+    )]
+    Connect {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request did not complete within its timeout.
+    #[error("{method} {path}: the request timed out")]
+    Timeout {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// Any other transport failure (connection reset, malformed response, reading the body).
+    #[error("{method} {path}: request failed: {}", error_chain(source))]
+    Request {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request body or query parameters could not be serialized.
+    #[error("{method} {path}: cannot serialize the request {what}: {source}")]
+    Serialize {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// What failed: `body` or `query`.
+        what: &'static str,
+        /// The serializer's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The configured [`AuthProvider`](crate::AuthProvider) failed or returned an invalid
+    /// header value.
+    #[error("{method} {path}: the auth provider failed: {source}")]
+    Auth {
+        /// HTTP method of the request.
+        method: Method,
+        /// URL path of the request (no query string).
+        path: String,
+        /// The provider's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The client was configured with invalid input (see [`ClientBuilder`](crate::ClientBuilder)).
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong, naming the offending input.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status of the response, when the error comes from one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Engine(e) => Some(e.status),
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The engine's error body, when the engine answered with one.
+    pub fn engine(&self) -> Option<&EngineError> {
+        match self {
+            Error::Engine(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the server answered `404 Not Found`.
+    ///
+    /// Note that the engine reports some missing entities with `400` (its `NotFoundException`
+    /// maps to Bad Request unless a resource translates it); those are not covered here.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether retrying the same request later may succeed.
+    ///
+    /// True for connect failures, timeouts, other transport failures (e.g. a connection reset),
+    /// `429`, and `5xx` statuses — except an engine error body with status `500` that reports a
+    /// permanent problem: a `500` engine error counts as transient only for optimistic locking
+    /// (code 1), a deadlock (code 10000) or the engine's "too many requests" rejection of a
+    /// long poll.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Connect { .. } | Error::Timeout { .. } => true,
+            Error::Request { source, .. } => !source.is_builder(),
+            Error::UnexpectedStatus { status, .. } => {
+                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+            }
+            Error::Engine(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+}
+
+/// An error reported by the engine: a non-success status with Camunda's JSON error body.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EngineError {
+    /// HTTP method of the request.
+    pub method: Method,
+    /// URL path of the request (no query string).
+    pub path: String,
+    /// Status of the response.
+    pub status: StatusCode,
+    /// The engine's exception type (JSON `type`), e.g. `RestException`,
+    /// `InvalidRequestException`, `AuthorizationException`.
+    pub error_type: Option<String>,
+    /// The engine's message (JSON `message`).
+    pub message: Option<String>,
+    /// The engine's error code (JSON `code`): 0 by default, 1 for optimistic locking,
+    /// 10000–10002 for database problems, 20000–39999 for custom codes; absent for some errors.
+    pub code: Option<i64>,
+    /// For an `AuthorizationException` (status 403): who was refused and which permissions were
+    /// missing.
+    pub authorization: Option<AuthorizationDetails>,
+    /// The whole JSON body as received.
+    pub body: serde_json::Value,
+}
+
+impl EngineError {
+    /// Builds the error from a parsed body, or `None` when the body is not an engine error
+    /// (a JSON object with a string `type` or `message`).
+    pub(crate) fn from_body(
+        method: Method,
+        path: String,
+        status: StatusCode,
+        body: serde_json::Value,
+    ) -> Option<Self> {
+        let object = body.as_object()?;
+        let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let error_type = text("type");
+        let message = text("message");
+        if error_type.is_none() && message.is_none() {
+            return None;
+        }
+        let code = object.get("code").and_then(serde_json::Value::as_i64);
+        let authorization = if object.contains_key("missingAuthorizations")
+            || error_type.as_deref() == Some("AuthorizationException")
+        {
+            // A malformed details block must not hide the error itself; keep what decodes.
+            serde_json::from_value::<AuthorizationDetails>(body.clone()).ok()
+        } else {
+            None
+        };
+        Some(EngineError {
+            method,
+            path,
+            status,
+            error_type,
+            message,
+            code,
+            authorization,
+            body,
+        })
+    }
+
+    fn is_transient(&self) -> bool {
+        match self.status {
+            StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT => true,
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                matches!(self.code, Some(1) | Some(10000))
+                    || self.message.as_deref().is_some_and(|m| {
+                        m.starts_with("At the moment the server has to handle too many requests")
+                    })
+            }
+            s => s.is_server_error() && s != StatusCode::NOT_IMPLEMENTED,
+        }
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: engine error {}",
+            self.method, self.path, self.status
+        )?;
+        if let Some(t) = &self.error_type {
+            write!(f, " {t}")?;
+        }
+        if let Some(code) = self.code {
+            write!(f, " (code {code})")?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// The extra fields of an engine `AuthorizationException` (status 403).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AuthorizationDetails {
+    /// The user that was refused (JSON `userId`).
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// The permissions the user would have needed (JSON `missingAuthorizations`).
+    #[serde(default)]
+    pub missing_authorizations: Vec<MissingAuthorization>,
+}
+
+/// One permission missing for an authorization check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct MissingAuthorization {
+    /// The permission, e.g. `UPDATE` (JSON `permissionName`).
+    #[serde(default)]
+    pub permission_name: Option<String>,
+    /// The resource type, e.g. `ProcessInstance` (JSON `resourceName`).
+    #[serde(default)]
+    pub resource_name: Option<String>,
+    /// The resource id, or `*` (JSON `resourceId`).
+    #[serde(default)]
+    pub resource_id: Option<String>,
+}
+
+/// The start of a body for an error message: at most [`SNIPPET_LIMIT`] bytes, cut at a
+/// character boundary, invalid UTF-8 replaced.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let head = &body[..body.len().min(SNIPPET_LIMIT + 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut end = text.len().min(SNIPPET_LIMIT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+fn content_type_suffix(content_type: &Option<String>) -> String {
+    match content_type {
+        Some(ct) => format!(" ({ct})"),
+        None => String::new(),
+    }
+}
+
+fn snippet_suffix(snippet: &str) -> String {
+    let trimmed = snippet.trim();
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("; body starts with: {trimmed}")
+    }
+}
+
+/// The error and its sources on one line: reqwest's own message alone ("error sending request")
+/// rarely says what happened.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_cuts_at_a_char_boundary() {
+        let body = "é".repeat(400); // 800 bytes, 2 per char
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.len(), 512);
+        assert!(s.chars().all(|c| c == 'é'));
+
+        let body = format!("a{}", "é".repeat(400)); // the 512th byte falls inside a char
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.len(), 511);
+    }
+
+    #[test]
+    fn snippet_keeps_short_bodies_whole() {
+        assert_eq!(
+            snippet(b"<html>bad gateway</html>"),
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(snippet(b""), "");
+    }
+
+    #[test]
+    fn engine_error_reads_authorization_details() {
+        let body = serde_json::json!({
+            "type": "AuthorizationException",
+            "message": "The user with id 'jonny' does not have one of the following permissions: 'UPDATE'",
+            "code": 0,
+            "userId": "jonny",
+            "missingAuthorizations": [
+                {"permissionName": "UPDATE", "resourceName": "ProcessInstance", "resourceId": "*"}
+            ]
+        });
+        let e = EngineError::from_body(Method::POST, "/x".into(), StatusCode::FORBIDDEN, body)
+            .expect("an engine error");
+        let details = e.authorization.expect("authorization details");
+        assert_eq!(details.user_id.as_deref(), Some("jonny"));
+        assert_eq!(details.missing_authorizations.len(), 1);
+        assert_eq!(
+            details.missing_authorizations[0].resource_name.as_deref(),
+            Some("ProcessInstance")
+        );
+    }
+
+    #[test]
+    fn a_json_body_without_type_or_message_is_not_an_engine_error() {
+        let body = serde_json::json!({"error": "nope"});
+        assert!(
+            EngineError::from_body(Method::GET, "/x".into(), StatusCode::BAD_GATEWAY, body)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn engine_500_is_transient_only_for_retryable_codes() {
+        let make = |code: serde_json::Value, message: &str| {
+            let body = serde_json::json!({"type": "ProcessEngineException", "message": message, "code": code});
+            Error::Engine(Box::new(
+                EngineError::from_body(
+                    Method::POST,
+                    "/x".into(),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body,
+                )
+                .expect("an engine error"),
+            ))
+        };
+        assert!(!make(serde_json::json!(0), "workerId is null").is_transient());
+        assert!(make(serde_json::json!(1), "optimistic locking").is_transient());
+        assert!(make(serde_json::json!(10000), "deadlock").is_transient());
+        assert!(make(
+            serde_json::Value::Null,
+            "At the moment the server has to handle too many requests at the same time. Please try again later."
+        )
+        .is_transient());
+    }
+}
