@@ -1,0 +1,131 @@
+//! Camunda's documents as Prism gets them: the original file, or a patched temporary copy.
+//!
+//! Every patch fixes a bug of Camunda's document that makes Prism reject requests the engine
+//! accepts. Each one is listed in `docs/prism.md` with the reason; a patch applies only where
+//! the document has the bug, so a fixed document passes through untouched.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A document ready to be served by Prism.
+#[derive(Debug)]
+pub struct PreparedDocument {
+    /// The file name of Camunda's document, e.g. `camunda-7.13.0.json`.
+    pub name: String,
+    /// The file Prism serves: the original when no patch applied, else the patched copy.
+    pub path: PathBuf,
+    /// The parsed document as served (after patching).
+    pub json: Value,
+    /// One line per applied patch: the JSON pointer and what changed.
+    pub patches: Vec<String>,
+}
+
+/// One known bug of Camunda's documents.
+struct Patch {
+    /// Where it is.
+    pointer: &'static str,
+    /// What it changes, for the log.
+    what: &'static str,
+    /// Applies the fix to the value at `pointer`; `false` when the value does not have the bug.
+    apply: fn(&mut Value) -> bool,
+}
+
+/// `VariableValueDto.value` is declared `type: object` in 7.13–7.2x, but a variable's value is
+/// any JSON value (a string for String, Date, Json and Object variables, a number, a boolean,
+/// null). Prism would reject every typed variable that is not a JSON object. 7.24 declares it
+/// as `AnyValue` (no type); the patch does the same: it drops the `type`.
+fn value_is_any_json(value: &mut Value) -> bool {
+    match value.as_object_mut() {
+        Some(schema) if schema.get("type") == Some(&Value::String("object".into())) => {
+            schema.remove("type");
+            true
+        }
+        _ => false,
+    }
+}
+
+const PATCHES: &[Patch] = &[Patch {
+    pointer: "/components/schemas/VariableValueDto/properties/value",
+    what: "dropped `type: object` (a variable's value is any JSON value)",
+    apply: value_is_any_json,
+}];
+
+/// Reads `source` and applies the known patches; when any applies, writes the result to
+/// `work_dir` (a test's temporary folder) and serves that copy. The original is never changed.
+pub fn prepare_document(source: &Path, work_dir: &Path) -> Result<PreparedDocument, String> {
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{} has no file name", source.display()))?;
+    let text = std::fs::read_to_string(source)
+        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let mut json: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not valid JSON: {e}", source.display()))?;
+
+    let mut patches = Vec::new();
+    for patch in PATCHES {
+        if let Some(target) = json.pointer_mut(patch.pointer) {
+            if (patch.apply)(target) {
+                patches.push(format!("{}: {}", patch.pointer, patch.what));
+            }
+        }
+    }
+
+    let path = if patches.is_empty() {
+        source.to_path_buf()
+    } else {
+        let copy = work_dir.join(format!("patched-{name}"));
+        let bytes = serde_json::to_vec(&json)
+            .map_err(|e| format!("cannot serialize the patched {name}: {e}"))?;
+        std::fs::write(&copy, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
+        copy
+    };
+    Ok(PreparedDocument {
+        name,
+        path,
+        json,
+        patches,
+    })
+}
+
+impl PreparedDocument {
+    /// The operation object at `method` (lower case) and `path` (as in the document), if the
+    /// document has it.
+    pub fn operation(&self, method: &str, path: &str) -> Option<&Value> {
+        self.json.get("paths")?.get(path)?.get(method)
+    }
+
+    /// The status codes the document lists for an operation, in document order.
+    pub fn status_codes(&self, method: &str, path: &str) -> Vec<u16> {
+        self.operation(method, path)
+            .and_then(|op| op.get("responses"))
+            .and_then(Value::as_object)
+            .map(|responses| responses.keys().filter_map(|k| k.parse().ok()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The names of the examples the document gives for a response of an operation.
+    pub fn response_examples(&self, method: &str, path: &str, status: u16) -> Vec<String> {
+        let Some(content) = self
+            .operation(method, path)
+            .and_then(|op| op.get("responses"))
+            .and_then(|r| r.get(status.to_string()))
+            .and_then(|r| r.get("content"))
+            .and_then(Value::as_object)
+        else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = Vec::new();
+        for media in content.values() {
+            if let Some(examples) = media.get("examples").and_then(Value::as_object) {
+                for key in examples.keys() {
+                    if !names.contains(key) {
+                        names.push(key.clone());
+                    }
+                }
+            }
+        }
+        names
+    }
+}
