@@ -19,6 +19,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much longer than its `asyncResponseTimeout` a long-polling request may take when none is
 /// configured.
 pub const DEFAULT_LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
+/// How much of a non-success response body is read to find the engine's error in it.
+const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
 /// A client of one engine's REST API.
 ///
@@ -554,10 +556,22 @@ impl Response {
         let status = self.status();
         let content_type = self.content_type().map(str::to_owned);
         let (method, path) = (self.method, self.path);
-        let body = match self.inner.bytes().await {
-            Ok(b) => b,
-            Err(source) => return transport_error(method, path, source),
-        };
+        // Error bodies are read up to a limit: an engine error is small, a proxy's page need
+        // not be, and only a snippet of it is kept.
+        let mut inner = self.inner;
+        let mut body = Vec::new();
+        loop {
+            match inner.chunk().await {
+                Ok(Some(chunk)) => {
+                    body.extend_from_slice(&chunk);
+                    if body.len() > ERROR_BODY_LIMIT {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(source) => return transport_error(method, path, source),
+            }
+        }
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
             if let Some(engine) =
                 EngineError::from_body(method.clone(), path.clone(), status, value)
@@ -878,7 +892,9 @@ mod tests {
     #[test]
     fn client_is_send_sync_and_debug_hides_secrets() {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
+        fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
         assert_send_sync::<Client>();
+        assert_error::<Error>();
         let c = Client::builder()
             .base_url("http://localhost/engine-rest")
             .auth(Auth::basic("demo", "hunter2"))
