@@ -1,0 +1,135 @@
+//! Reading request bodies the way the engine's Jackson mapping does: unknown properties are
+//! ignored, numeric strings are coerced, JSON `null` for a primitive becomes 0/false, and any
+//! type mismatch is a 400 with an empty message.
+
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// A JSON object body.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Body(pub Map<String, Value>);
+
+impl Body {
+    /// Parses a request body that must be a JSON object; an empty body is the engine's
+    /// `NullPointerException` (500).
+    pub fn parse(bytes: &[u8]) -> Result<Body, ApiError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::null_pointer());
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(map)) => Ok(Body(map)),
+            Ok(Value::Null) => Err(ApiError::null_pointer()),
+            _ => Err(ApiError::bad_json()),
+        }
+    }
+
+    /// The raw value of a property, treating JSON `null` as absent.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// A `String` property; scalars are coerced to their text.
+    pub fn string(&self, name: &str) -> Result<Option<String>, ApiError> {
+        self.get(name).map(value_as_string).transpose()
+    }
+
+    /// A boxed integer (`Integer`/`Long`) property.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.get(name).map(value_as_i64).transpose()
+    }
+
+    /// A primitive integer property: absent or `null` become 0.
+    pub fn prim_int(&self, name: &str) -> Result<i64, ApiError> {
+        Ok(self.int(name)?.unwrap_or(0))
+    }
+
+    /// A boxed boolean property.
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        self.get(name).map(value_as_bool).transpose()
+    }
+
+    /// A primitive boolean property: absent or `null` become `false`.
+    pub fn prim_bool(&self, name: &str) -> Result<bool, ApiError> {
+        Ok(self.boolean(name)?.unwrap_or(false))
+    }
+
+    /// A list of strings; `None` when absent or `null`. Elements may be `null`.
+    pub fn string_list(&self, name: &str) -> Result<Option<Vec<Option<String>>>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Null => Ok(None),
+                    other => value_as_string(other).map(Some),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            // Jackson accepts a single value where a list is expected only when configured to;
+            // the engine is not.
+            Some(_) => Err(ApiError::bad_json()),
+        }
+    }
+
+    /// A nested object property.
+    pub fn object(&self, name: &str) -> Result<Option<Body>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Body(map.clone()))),
+            Some(_) => Err(ApiError::bad_json()),
+        }
+    }
+
+    /// An array of objects.
+    pub fn object_list(&self, name: &str) -> Result<Option<Vec<Option<Body>>>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Null => Ok(None),
+                    Value::Object(map) => Ok(Some(Body(map.clone()))),
+                    _ => Err(ApiError::bad_json()),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(ApiError::bad_json()),
+        }
+    }
+}
+
+/// Coerces a scalar to a string the way Jackson does for a `String` field.
+pub(crate) fn value_as_string(value: &Value) -> Result<String, ApiError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(ApiError::bad_json()),
+    }
+}
+
+/// Coerces a number or numeric string to an integer.
+pub(crate) fn value_as_i64(value: &Value) -> Result<i64, ApiError> {
+    match value {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .ok_or_else(ApiError::bad_json),
+        Value::String(s) => s.trim().parse().map_err(|_| ApiError::bad_json()),
+        _ => Err(ApiError::bad_json()),
+    }
+}
+
+/// Coerces a boolean or `"true"`/`"false"` to a boolean.
+pub(crate) fn value_as_bool(value: &Value) -> Result<bool, ApiError> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s == "true" => Ok(true),
+        Value::String(s) if s == "false" => Ok(false),
+        _ => Err(ApiError::bad_json()),
+    }
+}

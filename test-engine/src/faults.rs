@@ -1,0 +1,341 @@
+//! Fault injection: per-operation rules that answer with an error status, delay, or drop the
+//! connection (before or after the operation took effect).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// One of the 18 External Task REST operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// `POST /external-task/fetchAndLock`
+    FetchAndLock,
+    /// `POST /external-task/{id}/complete`
+    Complete,
+    /// `POST /external-task/{id}/failure`
+    Failure,
+    /// `POST /external-task/{id}/bpmnError`
+    BpmnError,
+    /// `POST /external-task/{id}/extendLock`
+    ExtendLock,
+    /// `POST /external-task/{id}/lock`
+    Lock,
+    /// `POST /external-task/{id}/unlock`
+    Unlock,
+    /// `GET /external-task/{id}`
+    GetTask,
+    /// `GET /external-task/{id}/errorDetails`
+    GetErrorDetails,
+    /// `GET /external-task` (query)
+    QueryGet,
+    /// `POST /external-task` (query)
+    QueryPost,
+    /// `GET /external-task/count`
+    CountGet,
+    /// `POST /external-task/count`
+    CountPost,
+    /// `GET /external-task/topic-names`
+    TopicNames,
+    /// `PUT /external-task/retries`
+    SetRetries,
+    /// `POST /external-task/retries-async`
+    SetRetriesAsync,
+    /// `PUT /external-task/{id}/priority`
+    SetPriority,
+    /// `PUT /external-task/{id}/retries`
+    SetTaskRetries,
+}
+
+impl Operation {
+    /// All operations, in declaration order.
+    pub const ALL: [Operation; 18] = [
+        Operation::FetchAndLock,
+        Operation::Complete,
+        Operation::Failure,
+        Operation::BpmnError,
+        Operation::ExtendLock,
+        Operation::Lock,
+        Operation::Unlock,
+        Operation::GetTask,
+        Operation::GetErrorDetails,
+        Operation::QueryGet,
+        Operation::QueryPost,
+        Operation::CountGet,
+        Operation::CountPost,
+        Operation::TopicNames,
+        Operation::SetRetries,
+        Operation::SetRetriesAsync,
+        Operation::SetPriority,
+        Operation::SetTaskRetries,
+    ];
+
+    /// Position in [`Operation::ALL`].
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// What an injected fault does to a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultAction {
+    /// Answer with this status and an engine-style error body, without applying the operation.
+    FailWithStatus(u16),
+    /// Apply the operation, then answer with this status instead of its real response.
+    FailWithStatusAfterApplying(u16),
+    /// Wait this long, then handle the request normally.
+    Delay(Duration),
+    /// Close the connection without a response, without applying the operation.
+    DropConnection,
+    /// Apply the operation, then close the connection without a response.
+    DropConnectionAfterApplying,
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: u64,
+    operation: Option<Operation>,
+    action: FaultAction,
+    /// Matching requests to let through before the rule starts firing.
+    skip: u64,
+    /// Firings left; `None` is unlimited.
+    remaining: Option<u64>,
+    /// Probability in per-mille that a matching request fires the rule (1000 = always).
+    per_mille: u32,
+    fired: Arc<AtomicU64>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    rules: Vec<Rule>,
+    next_id: u64,
+    rng: u64,
+}
+
+/// The engine's fault rules. Obtained from [`crate::TestEngine::faults`]; cheap to clone.
+///
+/// Rules are checked in the order they were added; the first one that matches a request fires.
+/// ```no_run
+/// # async fn demo(engine: camunda7_test_engine::TestEngine) {
+/// use camunda7_test_engine::Operation;
+/// use std::time::Duration;
+/// engine.faults().on(Operation::Complete).fail_with_status(503).times(3);
+/// engine.faults().on(Operation::FetchAndLock).delay(Duration::from_millis(200)).once();
+/// engine.faults().on(Operation::Complete).drop_connection_after_applying().once();
+/// engine.faults().on_any().fail_with_status(500).with_probability(0.05).always();
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Faults {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a rule for one operation.
+    pub fn on(&self, operation: Operation) -> FaultBuilder {
+        FaultBuilder::new(self.clone(), Some(operation))
+    }
+
+    /// Starts a rule for every operation.
+    pub fn on_any(&self) -> FaultBuilder {
+        FaultBuilder::new(self.clone(), None)
+    }
+
+    /// Removes all rules.
+    pub fn clear(&self) {
+        self.lock().rules.clear();
+    }
+
+    /// Number of rules still able to fire.
+    pub fn active_rules(&self) -> usize {
+        self.lock()
+            .rules
+            .iter()
+            .filter(|r| r.remaining != Some(0))
+            .count()
+    }
+
+    /// Picks the action for a request to `operation`, consuming one firing of its rule.
+    pub(crate) fn take(&self, operation: Operation) -> Option<FaultAction> {
+        let mut inner = self.lock();
+        let Inner { rules, rng, .. } = &mut *inner;
+        for rule in rules.iter_mut() {
+            if rule.operation.is_some_and(|op| op != operation) || rule.remaining == Some(0) {
+                continue;
+            }
+            if rule.skip > 0 {
+                rule.skip -= 1;
+                continue;
+            }
+            if rule.per_mille < 1000 {
+                *rng = next_random(*rng);
+                if (*rng % 1000) as u32 >= rule.per_mille {
+                    continue;
+                }
+            }
+            if let Some(left) = rule.remaining.as_mut() {
+                *left -= 1;
+            }
+            rule.fired.fetch_add(1, Ordering::SeqCst);
+            return Some(rule.action.clone());
+        }
+        None
+    }
+
+    fn add(&self, mut rule: Rule) -> FaultHandle {
+        let mut inner = self.lock();
+        inner.next_id += 1;
+        rule.id = inner.next_id;
+        let handle = FaultHandle {
+            faults: self.clone(),
+            id: rule.id,
+            fired: rule.fired.clone(),
+        };
+        inner.rules.push(rule);
+        handle
+    }
+}
+
+/// xorshift64*: deterministic pseudo-randomness for probabilistic rules.
+fn next_random(state: u64) -> u64 {
+    let mut x = if state == 0 {
+        0x9E37_79B9_7F4A_7C15
+    } else {
+        state
+    };
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// Describes a rule; it takes effect once finished with [`FaultBuilder::once`],
+/// [`FaultBuilder::times`] or [`FaultBuilder::always`].
+#[derive(Debug)]
+#[must_use = "a fault rule takes effect only after .once(), .times(n) or .always()"]
+pub struct FaultBuilder {
+    faults: Faults,
+    operation: Option<Operation>,
+    action: FaultAction,
+    skip: u64,
+    per_mille: u32,
+}
+
+impl FaultBuilder {
+    fn new(faults: Faults, operation: Option<Operation>) -> Self {
+        FaultBuilder {
+            faults,
+            operation,
+            action: FaultAction::FailWithStatus(500),
+            skip: 0,
+            per_mille: 1000,
+        }
+    }
+
+    /// Answer with `status` (and a `{"type","message","code"}` body) without applying the
+    /// operation.
+    pub fn fail_with_status(mut self, status: u16) -> Self {
+        self.action = FaultAction::FailWithStatus(status);
+        self
+    }
+
+    /// Apply the operation, then answer with `status` instead of its response.
+    pub fn fail_with_status_after_applying(mut self, status: u16) -> Self {
+        self.action = FaultAction::FailWithStatusAfterApplying(status);
+        self
+    }
+
+    /// Wait `delay`, then handle the request normally.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.action = FaultAction::Delay(delay);
+        self
+    }
+
+    /// Close the connection without answering and without applying the operation.
+    pub fn drop_connection(mut self) -> Self {
+        self.action = FaultAction::DropConnection;
+        self
+    }
+
+    /// Apply the operation, then close the connection without answering (the client sees a
+    /// transport error although the engine did the work).
+    pub fn drop_connection_after_applying(mut self) -> Self {
+        self.action = FaultAction::DropConnectionAfterApplying;
+        self
+    }
+
+    /// Let the first `n` matching requests through before the rule starts firing.
+    pub fn after(mut self, n: u64) -> Self {
+        self.skip = n;
+        self
+    }
+
+    /// Fire only for this fraction of matching requests (0.0..=1.0), chosen by a deterministic
+    /// pseudo-random sequence.
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        let clamped = if probability.is_nan() {
+            0.0
+        } else {
+            probability.clamp(0.0, 1.0)
+        };
+        self.per_mille = (clamped * 1000.0).round() as u32;
+        self
+    }
+
+    /// Install the rule for one firing.
+    pub fn once(self) -> FaultHandle {
+        self.times(1)
+    }
+
+    /// Install the rule for `n` firings.
+    pub fn times(self, n: u64) -> FaultHandle {
+        self.install(Some(n))
+    }
+
+    /// Install the rule until it is removed.
+    pub fn always(self) -> FaultHandle {
+        self.install(None)
+    }
+
+    fn install(self, remaining: Option<u64>) -> FaultHandle {
+        self.faults.add(Rule {
+            id: 0,
+            operation: self.operation,
+            action: self.action,
+            skip: self.skip,
+            remaining,
+            per_mille: self.per_mille,
+            fired: Arc::new(AtomicU64::new(0)),
+        })
+    }
+}
+
+/// An installed rule: how often it fired, and a way to remove it.
+#[derive(Debug, Clone)]
+pub struct FaultHandle {
+    faults: Faults,
+    id: u64,
+    fired: Arc<AtomicU64>,
+}
+
+impl FaultHandle {
+    /// How many requests this rule has affected.
+    pub fn fired(&self) -> u64 {
+        self.fired.load(Ordering::SeqCst)
+    }
+
+    /// Removes the rule.
+    pub fn remove(&self) {
+        self.faults.lock().rules.retain(|r| r.id != self.id);
+    }
+}
