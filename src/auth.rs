@@ -59,10 +59,10 @@ where
 /// ```
 /// use camunda7_client::Auth;
 ///
-/// let basic = Auth::basic("demo", "demo");
+/// let basic = Auth::basic("demo", "s3cret");
 /// let bearer = Auth::bearer("eyJhbGciOi...");
 /// // Debug never shows the secret:
-/// assert!(!format!("{basic:?}").contains("demo\""));
+/// assert!(!format!("{basic:?}").contains("s3cret"));
 /// assert!(!format!("{bearer:?}").contains("eyJ"));
 /// ```
 #[derive(Clone, Default)]
