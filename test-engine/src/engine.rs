@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub notify: Notify,
     pub faults: Faults,
     pub counters: [AtomicU64; 18],
+    /// Leave `"code": null` out of error bodies (see [`TestEngineBuilder::omit_null_error_codes`]).
+    pub omit_null_error_codes: bool,
 }
 
 impl Shared {
@@ -90,29 +92,21 @@ impl TestEngine {
 
     /// Starts an engine listening on `addr` (port 0 picks a free port).
     pub async fn start_on(addr: SocketAddr) -> io::Result<TestEngine> {
-        let listener = bind(addr)?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            clock: Clock::new(),
-            notify: Notify::new(),
-            faults: Faults::default(),
-            counters: std::array::from_fn(|_| AtomicU64::new(0)),
-        });
-        let handle = server::spawn(listener, shared.clone());
-        Ok(TestEngine {
-            shared,
-            addr,
-            server: Mutex::new(Some(handle)),
-        })
+        Self::builder().bind(addr).start().await
     }
 
     /// Reserves an ephemeral port on 127.0.0.1 without serving yet: clients see "connection
     /// refused" until [`TestEngine::resume`] is called.
     pub async fn start_stopped() -> io::Result<TestEngine> {
-        let engine = Self::start().await?;
-        engine.stop().await;
-        Ok(engine)
+        Self::builder().start_stopped().await
+    }
+
+    /// A builder for engines with non-default settings.
+    pub fn builder() -> TestEngineBuilder {
+        TestEngineBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            omit_null_error_codes: false,
+        }
     }
 
     /// The socket address served.
@@ -353,6 +347,31 @@ impl TestEngine {
         self.shared.lock().stats(now)
     }
 
+    /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
+    /// ```no_run
+    /// # async fn demo(engine: camunda7_test_engine::TestEngine) {
+    /// use std::time::Duration;
+    /// let done = engine.wait_until(Duration::from_secs(10), |e| e.completed_count() == 100).await;
+    /// assert!(done);
+    /// # }
+    /// ```
+    pub async fn wait_until(
+        &self,
+        timeout: Duration,
+        mut condition: impl FnMut(&TestEngine) -> bool,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if condition(self) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// The root-scope variables of a process instance (typed values by name).
     pub fn process_variables(&self, process_instance_id: &str) -> Option<BTreeMap<String, Value>> {
         self.shared
@@ -360,6 +379,56 @@ impl TestEngine {
             .instances
             .get(process_instance_id)
             .cloned()
+    }
+}
+
+/// Settings for a [`TestEngine`]; from [`TestEngine::builder`].
+#[derive(Debug, Clone)]
+pub struct TestEngineBuilder {
+    addr: SocketAddr,
+    omit_null_error_codes: bool,
+}
+
+impl TestEngineBuilder {
+    /// The address to listen on (default 127.0.0.1 with an ephemeral port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Leave `"code": null` out of error bodies. The real engine writes it, but the OpenAPI
+    /// document declares `code` as a non-nullable number, so a validating proxy (Prism) flags
+    /// it; turn this on for such runs.
+    pub fn omit_null_error_codes(mut self, omit: bool) -> Self {
+        self.omit_null_error_codes = omit;
+        self
+    }
+
+    /// Starts the engine.
+    pub async fn start(self) -> io::Result<TestEngine> {
+        let listener = bind(self.addr)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            clock: Clock::new(),
+            notify: Notify::new(),
+            faults: Faults::default(),
+            counters: std::array::from_fn(|_| AtomicU64::new(0)),
+            omit_null_error_codes: self.omit_null_error_codes,
+        });
+        let handle = server::spawn(listener, shared.clone());
+        Ok(TestEngine {
+            shared,
+            addr,
+            server: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// Reserves the port without serving yet (see [`TestEngine::start_stopped`]).
+    pub async fn start_stopped(self) -> io::Result<TestEngine> {
+        let engine = self.start().await?;
+        engine.stop().await;
+        Ok(engine)
     }
 }
 

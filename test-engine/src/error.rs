@@ -80,9 +80,15 @@ impl ApiError {
         json!({ "type": self.kind, "message": self.message, "code": self.code })
     }
 
-    /// The HTTP response for this error.
-    pub fn into_response(self) -> Response {
-        json_response(self.status, &self.body())
+    /// The HTTP response, leaving out a `null` code when asked to.
+    pub fn into_response_with(self, omit_null_code: bool) -> Response {
+        let mut body = self.body();
+        if omit_null_code && self.code.is_none() {
+            if let Some(map) = body.as_object_mut() {
+                map.remove("code");
+            }
+        }
+        json_response(self.status, &body)
     }
 }
 

@@ -30,6 +30,6 @@ mod state;
 mod variables;
 
 pub use clock::Clock;
-pub use engine::{Completion, TestEngine};
+pub use engine::{Completion, TestEngine, TestEngineBuilder};
 pub use faults::{FaultAction, FaultBuilder, FaultHandle, Faults, Operation};
 pub use model::{Incident, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec};

@@ -1,7 +1,7 @@
 //! `camunda7-test-engine`: runs the test engine as a standalone server.
 //!
 //! ```text
-//! camunda7-test-engine [--bind ADDR] [--port PORT] [--seed TOPIC=COUNT]...
+//! camunda7-test-engine [--bind ADDR] [--port PORT] [--seed TOPIC=COUNT]... [--omit-null-error-codes]
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,12 +13,15 @@ const USAGE: &str =
     "usage: camunda7-test-engine [--bind ADDR] [--port PORT] [--seed TOPIC=COUNT]...
   --bind ADDR          address to listen on (default 127.0.0.1)
   --port PORT          port to listen on (default 8080; 0 picks a free one)
-  --seed TOPIC=COUNT   create COUNT tasks on TOPIC at start (repeatable)";
+  --seed TOPIC=COUNT   create COUNT tasks on TOPIC at start (repeatable)
+  --omit-null-error-codes
+                       leave \"code\": null out of error bodies (for validating proxies)";
 
 struct Args {
     bind: IpAddr,
     port: u16,
     seeds: Vec<(String, usize)>,
+    omit_null_error_codes: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -26,6 +29,7 @@ fn parse_args() -> Result<Args, String> {
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 8080,
         seeds: Vec::new(),
+        omit_null_error_codes: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -53,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--seed: '{count}' is not a number"))?;
                 args.seeds.push((topic.to_owned(), count));
             }
+            "--omit-null-error-codes" => args.omit_null_error_codes = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument '{other}'")),
         }
@@ -72,7 +77,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let engine = match TestEngine::start_on(SocketAddr::new(args.bind, args.port)).await {
+    let engine = TestEngine::builder()
+        .bind(SocketAddr::new(args.bind, args.port))
+        .omit_null_error_codes(args.omit_null_error_codes)
+        .start()
+        .await;
+    let engine = match engine {
         Ok(engine) => engine,
         Err(error) => {
             eprintln!(

@@ -229,18 +229,16 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
     }
     let bytes = match axum::body::to_bytes(AxumBody::new(body), BODY_LIMIT).await {
         Ok(bytes) => bytes,
-        Err(_) => return ApiError::bad_json().into_response(),
+        Err(_) => return ApiError::bad_json().into_response_with(shared.omit_null_error_codes),
     };
     let params = query::parse_params(parts.uri.query());
     let response = match dispatch(&shared, operation, id.as_deref(), &params, &bytes).await {
         Ok(response) => response,
         Err((error, worker)) => {
-            if let Some(id) = &id {
-                shared
-                    .lock()
-                    .record_rejection(id, operation, worker.as_deref(), &error);
-            }
-            error.into_response()
+            shared
+                .lock()
+                .record_rejection(id.as_deref(), operation, worker.as_deref(), &error);
+            error.into_response_with(shared.omit_null_error_codes)
         }
     };
     match fault {

@@ -127,15 +127,19 @@ impl State {
         }
     }
 
-    /// Records a refused request against the task it named (when the task is or was known).
+    /// Counts a refused request and records it against the task it named (when the task is or
+    /// was known).
     pub fn record_rejection(
         &mut self,
-        task_id: &str,
+        task_id: Option<&str>,
         operation: Operation,
         worker_id: Option<&str>,
         error: &ApiError,
     ) {
         self.stats.rejected += 1;
+        let Some(task_id) = task_id else {
+            return;
+        };
         self.record(
             task_id,
             TaskEvent::Rejected {
