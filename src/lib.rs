@@ -14,7 +14,8 @@ pub mod variables;
 
 pub use auth::{Auth, AuthFuture, AuthProvider, Credential};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_LONG_POLL_MARGIN, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LONG_POLL_MARGIN, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
 };
 pub use date::{DateParseError, DateTime};
 pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};
