@@ -19,6 +19,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much longer than its `asyncResponseTimeout` a long-polling request may take when none is
 /// configured.
 pub const DEFAULT_LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
+/// The connect timeout of the HTTP client built by [`ClientBuilder::build`] when none is
+/// configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of a non-success response body is read to find the engine's error in it.
 const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
@@ -182,7 +185,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout for establishing a connection. Default: none beyond the request timeout.
+    /// The timeout for establishing a connection (TCP and TLS). Default:
+    /// [`DEFAULT_CONNECT_TIMEOUT`] (10 s), so an unreachable engine is noticed quickly even by a
+    /// long poll whose request timeout is 30 minutes.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -219,11 +224,9 @@ impl ClientBuilder {
             }
             (Some(http), None) => http,
             (None, connect_timeout) => {
-                let mut b = reqwest::Client::builder();
-                if let Some(t) = connect_timeout {
-                    b = b.connect_timeout(t);
-                }
-                b.build().map_err(|e| {
+                reqwest::Client::builder()
+                    .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .build().map_err(|e| {
                     Error::config(format!("cannot build the HTTP client: {e}"))
                 })?
             }
