@@ -36,6 +36,7 @@ pub mod naming;
 mod operations;
 pub mod resolve;
 pub mod settings;
+pub mod stages;
 
 pub use error::{Diagnostic, Failure};
 pub use model::Model;
