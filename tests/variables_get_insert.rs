@@ -433,3 +433,26 @@ fn unnamed_decode_errors_read_naturally() {
         "{err}"
     );
 }
+
+#[test]
+fn base64_is_read_leniently_like_the_engine() {
+    let vars: Variables = serde_json::from_value(json!({
+        "wrapped": {"type": "Bytes", "value": "aGVs\r\nbG8g\nd29y bGQ=", "valueInfo": {}},
+        "unpadded": {"type": "Bytes", "value": "aGVsbG8", "valueInfo": {}}
+    }))
+    .unwrap();
+    assert_eq!(vars.get::<Vec<u8>>("wrapped").unwrap(), b"hello world");
+    assert_eq!(vars.get::<Vec<u8>>("unpadded").unwrap(), b"hello");
+}
+
+#[test]
+fn error_messages_do_not_repeat_huge_values() {
+    let huge = "x".repeat(100_000);
+    let err = Variables::new()
+        .with("h", huge.as_str())
+        .get::<i64>("h")
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("`h`"), "{text}");
+    assert!(text.len() < 1_000, "message is {} bytes long", text.len());
+}

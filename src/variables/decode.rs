@@ -1,5 +1,6 @@
 //! Reading a [`VariableValue`] as a Rust type.
 
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use serde::de::value::SeqDeserializer;
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
@@ -84,7 +85,7 @@ impl Context<'_> {
             value_type: self.type_label(),
             target,
             path,
-            message,
+            message: shorten(message),
         }
     }
 
@@ -125,13 +126,11 @@ impl Context<'_> {
     fn base64<T: DeserializeOwned>(&self) -> Result<T, VariableError> {
         match self.v.value() {
             Value::String(text) => {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(text.trim())
-                    .map_err(|e| VariableError::Base64 {
-                        name: self.name.to_owned(),
-                        value_type: self.type_label(),
-                        message: e.to_string(),
-                    })?;
+                let bytes = decode_base64(text).map_err(|e| VariableError::Base64 {
+                    name: self.name.to_owned(),
+                    value_type: self.type_label(),
+                    message: e.to_string(),
+                })?;
                 self.read_special(Special::Bytes(bytes))
             }
             other => self.read_json(other),
@@ -163,6 +162,31 @@ impl Context<'_> {
             .format("%Y-%m-%dT%H:%M:%S%.f")
             .to_string();
         self.read_str(&naive).map_err(|_| first)
+    }
+}
+
+/// The longest serde message kept in an error; serde quotes whole values, which may be huge.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shorten(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
+}
+
+/// Standard base64, read leniently like the engine's decoder: padding optional, and line
+/// breaks or other ASCII whitespace ignored.
+fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        LENIENT.decode(compact)
+    } else {
+        LENIENT.decode(text)
     }
 }
 

@@ -146,6 +146,8 @@ impl std::fmt::Display for ValueType {
 /// is that a known type name received with a lower-case first letter (`"string"`, which the
 /// engine accepts) is written with the engine's capitalization (`"String"`), and a missing
 /// `value` is written as `null`.
+///
+/// The default is an untyped `null`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(from = "WireValue")]
 pub struct VariableValue {
