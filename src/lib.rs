@@ -11,6 +11,8 @@ mod client;
 mod date;
 mod error;
 pub mod variables;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 pub use auth::{Auth, AuthFuture, AuthProvider, Credential};
 pub use client::{

@@ -1,0 +1,336 @@
+//! What a handler receives ([`Task`]), what it returns ([`Outcome`]), and the [`Handler`] trait.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::models::LockedExternalTaskDto;
+use crate::variables::Variables;
+use crate::{BoxError, Client, Error};
+
+use super::lock::LockState;
+use super::metrics::Metrics;
+
+/// The future a [`Handler`] returns.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Outcome, BoxError>> + Send>>;
+
+/// Handles the tasks of one topic.
+///
+/// Implemented for every async function or closure `Fn(Task) -> impl Future<Output =
+/// Result<Outcome, E>>` whose error converts into a boxed error (`anyhow::Error`, `std::io::Error`,
+/// `String`, any `std::error::Error + Send + Sync`), so a handler is usually just:
+///
+/// ```
+/// use camunda7_client::worker::{Outcome, Task};
+/// async fn charge(task: Task) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
+///     let amount: i64 = task.variables().get("amount")?;
+///     Ok(Outcome::complete().variable("charged", amount))
+/// }
+/// ```
+///
+/// An `Err` or a panic becomes a failure report under the worker's
+/// [`RetryPolicy`](super::RetryPolicy).
+pub trait Handler: Send + Sync + 'static {
+    /// Handles one task.
+    fn call(&self, task: Task) -> HandlerFuture;
+}
+
+impl<F, Fut, E> Handler for F
+where
+    F: Fn(Task) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Outcome, E>> + Send + 'static,
+    E: Into<BoxError>,
+{
+    fn call(&self, task: Task) -> HandlerFuture {
+        let future = self(task);
+        Box::pin(async move { future.await.map_err(Into::into) })
+    }
+}
+
+/// A locked task handed to a handler: its id, topic, business key, typed variables, the raw
+/// fetch-and-lock item, and a way to extend the lock.
+#[derive(Debug)]
+pub struct Task {
+    pub(crate) raw: LockedExternalTaskDto,
+    pub(crate) topic: Arc<str>,
+    pub(crate) context: TaskContext,
+}
+
+/// What a task needs to talk to the engine on its own behalf.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskContext {
+    pub(crate) client: Client,
+    pub(crate) worker_id: Arc<str>,
+    pub(crate) lock: Arc<LockState>,
+    pub(crate) metrics: Metrics,
+}
+
+fn empty_variables() -> &'static Variables {
+    static EMPTY: OnceLock<Variables> = OnceLock::new();
+    EMPTY.get_or_init(Variables::new)
+}
+
+impl Task {
+    /// The external task's id.
+    pub fn id(&self) -> &str {
+        self.raw.id.as_deref().unwrap_or_default()
+    }
+
+    /// The topic the task was fetched for.
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    /// The business key of the task's process instance, if it has one.
+    pub fn business_key(&self) -> Option<&str> {
+        self.raw.business_key.as_deref()
+    }
+
+    /// The variables fetched with the task (see
+    /// [`Subscription::variables`](super::Subscription::variables)); read them with
+    /// [`Variables::get`].
+    pub fn variables(&self) -> &Variables {
+        self.raw
+            .variables
+            .as_ref()
+            .unwrap_or_else(|| empty_variables())
+    }
+
+    /// The retries left: `None` until the task first failed.
+    pub fn retries(&self) -> Option<i32> {
+        self.raw.retries
+    }
+
+    /// The message of the task's latest failure report, if any.
+    pub fn error_message(&self) -> Option<&str> {
+        self.raw.error_message.as_deref()
+    }
+
+    /// The activity's extension properties, when the subscription asked for them.
+    pub fn extension_properties(&self) -> Option<&BTreeMap<String, String>> {
+        self.raw.extension_properties.as_ref()
+    }
+
+    /// The fetch-and-lock item as the engine sent it.
+    pub fn raw(&self) -> &LockedExternalTaskDto {
+        &self.raw
+    }
+
+    /// The id of the worker that holds the lock.
+    pub fn worker_id(&self) -> &str {
+        &self.context.worker_id
+    }
+
+    /// How long the lock is still held, as far as this worker knows (counted from when the
+    /// lock was requested, so slightly on the safe side).
+    pub fn lock_remaining(&self) -> Duration {
+        self.context.lock.remaining()
+    }
+
+    /// Extends the lock to `duration` from now. The worker also does this by itself while the
+    /// handler runs (see [`lock_extension`](super::WorkerBuilder::lock_extension)); after this
+    /// call it keeps extending by `duration`.
+    ///
+    /// Fails with the engine's `400` when the lock was lost (it expired and another worker
+    /// locked the task) and `404` when the task no longer exists.
+    pub async fn extend_lock(&self, duration: Duration) -> Result<(), Error> {
+        super::lock::extend(&self.context, self.id(), duration).await
+    }
+}
+
+/// The result of a handler: complete the task, report a failure, or raise a BPMN error.
+///
+/// ```
+/// use std::time::Duration;
+/// use camunda7_client::worker::Outcome;
+/// use camunda7_client::variables::Variables;
+///
+/// let done = Outcome::complete()
+///     .variables(Variables::new().with("approved", true))
+///     .local_variable("checkedBy", "robot");
+/// let failed = Outcome::failure("payment service unavailable")
+///     .details("HTTP 503 from payments")
+///     .retries(2)
+///     .retry_timeout(Duration::from_secs(30));
+/// let rejected = Outcome::bpmn_error("CARD_DECLINED").message("card declined");
+/// # let _ = (done, failed, rejected);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Complete the task.
+    Complete {
+        /// Variables to set on the process instance.
+        variables: Option<Variables>,
+        /// Variables to set on the task's execution only.
+        local_variables: Option<Variables>,
+    },
+    /// Report a failure.
+    Failure {
+        /// Short reason (the engine keeps at most 666 characters).
+        message: String,
+        /// Longer details such as a stack trace.
+        details: Option<String>,
+        /// Retries left after this failure; `None` applies the worker's retry policy.
+        retries: Option<i32>,
+        /// How long the task stays hidden; `None` applies the worker's retry policy.
+        retry_timeout: Option<Duration>,
+        /// Variables to set on the process instance.
+        variables: Option<Variables>,
+        /// Variables to set on the task's execution only.
+        local_variables: Option<Variables>,
+    },
+    /// Raise a BPMN error, to be caught by a boundary event or an event subprocess.
+    BpmnError {
+        /// The error code the BPMN model catches.
+        code: String,
+        /// A message for the error.
+        message: Option<String>,
+        /// Variables to set on the process instance.
+        variables: Option<Variables>,
+    },
+}
+
+impl Outcome {
+    /// Complete the task (add variables with [`variables`](Outcome::variables) /
+    /// [`local_variables`](Outcome::local_variables)).
+    pub fn complete() -> Self {
+        Outcome::Complete {
+            variables: None,
+            local_variables: None,
+        }
+    }
+
+    /// Report a failure with this message. Retries and retry timeout come from the worker's
+    /// [`RetryPolicy`](super::RetryPolicy) unless set with [`retries`](Outcome::retries) and
+    /// [`retry_timeout`](Outcome::retry_timeout).
+    pub fn failure(message: impl Into<String>) -> Self {
+        Outcome::Failure {
+            message: message.into(),
+            details: None,
+            retries: None,
+            retry_timeout: None,
+            variables: None,
+            local_variables: None,
+        }
+    }
+
+    /// Raise the BPMN error `code`.
+    pub fn bpmn_error(code: impl Into<String>) -> Self {
+        Outcome::BpmnError {
+            code: code.into(),
+            message: None,
+            variables: None,
+        }
+    }
+
+    /// Sets the process variables to write (any outcome).
+    pub fn variables(mut self, vars: Variables) -> Self {
+        match &mut self {
+            Outcome::Complete { variables, .. }
+            | Outcome::Failure { variables, .. }
+            | Outcome::BpmnError { variables, .. } => *variables = Some(vars),
+        }
+        self
+    }
+
+    /// Adds one process variable to write (any outcome).
+    pub fn variable(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<crate::variables::VariableValue>,
+    ) -> Self {
+        match &mut self {
+            Outcome::Complete { variables, .. }
+            | Outcome::Failure { variables, .. }
+            | Outcome::BpmnError { variables, .. } => {
+                variables
+                    .get_or_insert_with(Variables::new)
+                    .insert(name, value);
+            }
+        }
+        self
+    }
+
+    /// Sets the local variables to write (complete and failure; ignored for a BPMN error, which
+    /// has none).
+    pub fn local_variables(mut self, vars: Variables) -> Self {
+        match &mut self {
+            Outcome::Complete {
+                local_variables, ..
+            }
+            | Outcome::Failure {
+                local_variables, ..
+            } => *local_variables = Some(vars),
+            Outcome::BpmnError { .. } => {}
+        }
+        self
+    }
+
+    /// Adds one local variable to write (complete and failure; ignored for a BPMN error).
+    pub fn local_variable(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<crate::variables::VariableValue>,
+    ) -> Self {
+        match &mut self {
+            Outcome::Complete {
+                local_variables, ..
+            }
+            | Outcome::Failure {
+                local_variables, ..
+            } => {
+                local_variables
+                    .get_or_insert_with(Variables::new)
+                    .insert(name, value);
+            }
+            Outcome::BpmnError { .. } => {}
+        }
+        self
+    }
+
+    /// Sets the failure details (failure only).
+    pub fn details(mut self, text: impl Into<String>) -> Self {
+        if let Outcome::Failure { details, .. } = &mut self {
+            *details = Some(text.into());
+        }
+        self
+    }
+
+    /// Sets the retries left after this failure; 0 raises an incident (failure only).
+    pub fn retries(mut self, n: i32) -> Self {
+        if let Outcome::Failure { retries, .. } = &mut self {
+            *retries = Some(n.max(0));
+        }
+        self
+    }
+
+    /// Sets how long the engine hides the task before it can be fetched again (failure only).
+    pub fn retry_timeout(mut self, timeout: Duration) -> Self {
+        if let Outcome::Failure { retry_timeout, .. } = &mut self {
+            *retry_timeout = Some(timeout);
+        }
+        self
+    }
+
+    /// Sets the message (failure and BPMN error).
+    pub fn message(mut self, text: impl Into<String>) -> Self {
+        match &mut self {
+            Outcome::Failure { message, .. } => *message = text.into(),
+            Outcome::BpmnError { message, .. } => *message = Some(text.into()),
+            Outcome::Complete { .. } => {}
+        }
+        self
+    }
+
+    /// `complete`, `failure` or `bpmn_error`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Complete { .. } => "complete",
+            Outcome::Failure { .. } => "failure",
+            Outcome::BpmnError { .. } => "bpmn_error",
+        }
+    }
+}

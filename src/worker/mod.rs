@@ -1,0 +1,829 @@
+//! A high-level external-task worker: subscribe handlers to topics, and the worker fetches and
+//! locks tasks, runs the handlers on a bounded pool, keeps their locks alive and reports their
+//! results, retrying what can be retried and never reporting a result twice.
+//!
+//! ```no_run
+//! use camunda7_client::{Client, worker::{Outcome, Task, Worker}};
+//!
+//! async fn charge(task: Task) -> Result<Outcome, camunda7_client::BoxError> {
+//!     let amount: i64 = task.variables().get("amount")?;
+//!     Ok(Outcome::complete().variable("receipt", format!("charged {amount}")))
+//! }
+//!
+//! # async fn run() -> Result<(), camunda7_client::Error> {
+//! let client = Client::new("http://localhost:8080/engine-rest")?;
+//! let worker = Worker::builder(client).subscribe("charge-card", charge).build()?;
+//! let summary = worker.run_until(async { tokio::signal::ctrl_c().await.ok(); }).await;
+//! println!("{:?}", summary.metrics);
+//! # Ok(()) }
+//! ```
+//!
+//! How it works:
+//! - One fetch loop feeds a pool of at most [`max_concurrent_handlers`] running handlers. Each
+//!   poll asks for `min(max_tasks, free slots)` tasks and waits for a free slot when there is
+//!   none, so it never locks a task it cannot start at once.
+//! - Long polling is on by default (30 s). Fetch errors back off exponentially with jitter
+//!   (capped at 5 s by default, so a recovering engine is picked up promptly); empty polls have
+//!   their own [`Backoff`].
+//! - Each handler runs as its own Tokio task: an `Err` or a panic becomes a failure report under
+//!   the [`RetryPolicy`]; a panic never stops the worker.
+//! - While a handler runs longer than a fraction (default ½) of its lock, the lock is extended.
+//! - Results are reported once. Transient failures (connect, timeout, 5xx) are retried with
+//!   backoff while the lock is held; `400` (lock lost) and `404` (task gone) are logged and
+//!   dropped. A `404` after an unanswered attempt counts as presumably applied.
+//! - [`ShutdownHandle::shutdown`] (or the signal given to [`Worker::run_until`]) cancels the
+//!   in-flight long poll at once, stops fetching, and lets running handlers finish and report
+//!   within [`shutdown_timeout`]; a second signal or the deadline aborts them (their tasks stay
+//!   locked until the lock expires and are then fetched again).
+//! - `tracing` spans: `worker` (worker id), `poll` per fetch, `task` per task (topic, task id,
+//!   outcome, report); counters in [`Metrics`].
+//!
+//! [`max_concurrent_handlers`]: WorkerBuilder::max_concurrent_handlers
+//! [`shutdown_timeout`]: WorkerBuilder::shutdown_timeout
+
+mod engine;
+mod handler;
+mod lock;
+mod metrics;
+mod report;
+mod retry;
+mod subscription;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::models::LockedExternalTaskDto;
+use crate::{BoxError, Client, Error};
+
+pub use handler::{Handler, HandlerFuture, Outcome, Task};
+pub use metrics::{Metrics, MetricsSnapshot};
+pub use retry::{Backoff, RetryPolicy};
+pub use subscription::Subscription;
+
+use handler::TaskContext;
+use lock::LockState;
+
+/// Largest long-polling timeout the engine accepts (30 minutes).
+const MAX_LONG_POLL: Duration = Duration::from_millis(1_800_000);
+
+/// Order in which the engine hands out available tasks by creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Oldest first.
+    Ascending,
+    /// Newest first.
+    Descending,
+}
+
+/// Configures a [`Worker`]; see [`Worker::builder`].
+#[must_use = "a builder does nothing until .build() is called"]
+pub struct WorkerBuilder {
+    client: Client,
+    worker_id: Option<String>,
+    max_tasks: u32,
+    max_concurrent: usize,
+    lock_duration: Duration,
+    long_polling: Option<Duration>,
+    use_priority: Option<bool>,
+    sorting: Option<SortOrder>,
+    lock_extension: Option<f64>,
+    retry_policy: RetryPolicy,
+    fetch_error_backoff: Backoff,
+    empty_poll_backoff: Option<Backoff>,
+    report_backoff: Backoff,
+    shutdown_timeout: Duration,
+    subscriptions: Vec<(Subscription, Arc<dyn Handler>)>,
+}
+
+impl std::fmt::Debug for WorkerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerBuilder")
+            .field("worker_id", &self.worker_id)
+            .field("max_tasks", &self.max_tasks)
+            .field("max_concurrent", &self.max_concurrent)
+            .field("lock_duration", &self.lock_duration)
+            .field("long_polling", &self.long_polling)
+            .field(
+                "topics",
+                &self
+                    .subscriptions
+                    .iter()
+                    .map(|(s, _)| s.topic())
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl WorkerBuilder {
+    /// The worker id the engine locks tasks for. Default: the host name plus a random suffix,
+    /// unique per worker. Two workers must never share an id.
+    pub fn worker_id(mut self, id: impl Into<String>) -> Self {
+        self.worker_id = Some(id.into());
+        self
+    }
+
+    /// Most tasks locked by one fetch (default 10).
+    pub fn max_tasks(mut self, n: u32) -> Self {
+        self.max_tasks = n;
+        self
+    }
+
+    /// Most handlers running at the same time (default 10). The worker never locks more tasks
+    /// than it has free slots for.
+    pub fn max_concurrent_handlers(mut self, n: usize) -> Self {
+        self.max_concurrent = n;
+        self
+    }
+
+    /// Lock duration for subscriptions that set none (default 30 s).
+    pub fn lock_duration(mut self, duration: Duration) -> Self {
+        self.lock_duration = duration;
+        self
+    }
+
+    /// Long-poll for up to `timeout` when no task is available (default 30 s; at most 30 min).
+    pub fn long_polling(mut self, timeout: Duration) -> Self {
+        self.long_polling = Some(timeout);
+        self
+    }
+
+    /// Turns long polling off: each fetch answers at once, and empty polls wait by the
+    /// [`empty_poll_backoff`](WorkerBuilder::empty_poll_backoff).
+    pub fn no_long_polling(mut self) -> Self {
+        self.long_polling = None;
+        self
+    }
+
+    /// Fetch tasks with a higher priority first.
+    pub fn use_priority(mut self, use_priority: bool) -> Self {
+        self.use_priority = Some(use_priority);
+        self
+    }
+
+    /// Take available tasks by creation time (after priority, with
+    /// [`use_priority`](WorkerBuilder::use_priority)).
+    pub fn sort_by_create_time(mut self, order: SortOrder) -> Self {
+        self.sorting = Some(order);
+        self
+    }
+
+    /// Extend the lock of a running handler once this fraction of the lock duration has passed
+    /// (default 0.5; must be between 0 and 1, exclusive).
+    pub fn lock_extension(mut self, fraction: f64) -> Self {
+        self.lock_extension = Some(fraction);
+        self
+    }
+
+    /// Never extend locks automatically (handlers can still call [`Task::extend_lock`]).
+    pub fn no_lock_extension(mut self) -> Self {
+        self.lock_extension = None;
+        self
+    }
+
+    /// What to report when a handler fails or panics (default: [`RetryPolicy::new`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Wait between failed fetches (default: exponential from 250 ms to 5 s, ±20 % jitter).
+    pub fn fetch_error_backoff(mut self, backoff: Backoff) -> Self {
+        self.fetch_error_backoff = backoff;
+        self
+    }
+
+    /// Wait after fetches that returned nothing (default: none with long polling, where the
+    /// engine already waited; without it exponential from 100 ms to 2 s).
+    pub fn empty_poll_backoff(mut self, backoff: Backoff) -> Self {
+        self.empty_poll_backoff = Some(backoff);
+        self
+    }
+
+    /// Wait between attempts to report a result after a transient failure (default:
+    /// exponential from 100 ms to 5 s, ±20 % jitter); never beyond the lock's expiry.
+    pub fn report_backoff(mut self, backoff: Backoff) -> Self {
+        self.report_backoff = backoff;
+        self
+    }
+
+    /// How long a graceful shutdown waits for running handlers and their reports (default 30 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Handles tasks of `topic` with `handler`, with default options.
+    pub fn subscribe(self, topic: impl Into<String>, handler: impl Handler) -> Self {
+        self.subscribe_with(Subscription::new(topic), handler)
+    }
+
+    /// Handles tasks matching `subscription` with `handler`.
+    pub fn subscribe_with(mut self, subscription: Subscription, handler: impl Handler) -> Self {
+        self.subscriptions.push((subscription, Arc::new(handler)));
+        self
+    }
+
+    /// Checks the configuration and builds the worker.
+    ///
+    /// Fails with [`Error::Config`] for: no subscription, a topic subscribed twice or empty,
+    /// `max_tasks` or `max_concurrent_handlers` of 0, a zero lock duration, a long-polling
+    /// timeout above 30 minutes, or a lock-extension fraction outside (0, 1).
+    pub fn build(self) -> Result<Worker, Error> {
+        if self.subscriptions.is_empty() {
+            return Err(Error::config("worker: subscribe to at least one topic"));
+        }
+        if self.max_tasks == 0 || i32::try_from(self.max_tasks).is_err() {
+            return Err(Error::config(format!(
+                "worker: max_tasks must be between 1 and {}, got {}",
+                i32::MAX,
+                self.max_tasks
+            )));
+        }
+        if self.max_concurrent == 0 || self.max_concurrent > Semaphore::MAX_PERMITS {
+            return Err(Error::config(format!(
+                "worker: max_concurrent_handlers must be at least 1 (and at most {}), got {}",
+                Semaphore::MAX_PERMITS,
+                self.max_concurrent
+            )));
+        }
+        if let Some(timeout) = self.long_polling {
+            if timeout > MAX_LONG_POLL {
+                return Err(Error::config(format!(
+                    "worker: the long-polling timeout must be at most 30 minutes, got {timeout:?}"
+                )));
+            }
+        }
+        if let Some(fraction) = self.lock_extension {
+            if !(fraction > 0.0 && fraction < 1.0) {
+                return Err(Error::config(format!(
+                    "worker: the lock-extension fraction must be between 0 and 1 (exclusive), got {fraction}"
+                )));
+            }
+        }
+        let mut entries = HashMap::new();
+        let mut fetch_topics = Vec::new();
+        for (subscription, handler) in self.subscriptions {
+            let topic = subscription.topic().to_owned();
+            if topic.is_empty() {
+                return Err(Error::config("worker: a topic name must not be empty"));
+            }
+            let lock_duration = subscription.lock_duration.unwrap_or(self.lock_duration);
+            if lock_duration.as_millis() == 0 {
+                return Err(Error::config(format!(
+                    "worker: the lock duration of topic `{topic}` must be at least 1 ms"
+                )));
+            }
+            if entries.contains_key(&topic) {
+                return Err(Error::config(format!(
+                    "worker: topic `{topic}` is subscribed twice"
+                )));
+            }
+            entries.insert(
+                topic.clone(),
+                Arc::new(Entry {
+                    topic: Arc::from(topic.as_str()),
+                    lock_duration,
+                    handler,
+                }),
+            );
+            fetch_topics.push((subscription, lock_duration));
+        }
+        let worker_id: Arc<str> = Arc::from(self.worker_id.unwrap_or_else(default_worker_id));
+        let empty_poll_backoff = self.empty_poll_backoff.unwrap_or_else(|| {
+            if self.long_polling.is_some() {
+                Backoff::none()
+            } else {
+                Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
+            }
+        });
+        let fetch_body = engine::fetch_body(
+            &worker_id,
+            &fetch_topics,
+            self.use_priority,
+            self.sorting.map(|o| o == SortOrder::Ascending),
+            self.long_polling,
+        );
+        Ok(Worker {
+            shared: Arc::new(Shared {
+                client: self.client,
+                worker_id,
+                metrics: Metrics::default(),
+                retry_policy: self.retry_policy,
+                report_backoff: self.report_backoff,
+                lock_extension: self.lock_extension,
+                in_flight: Mutex::new(HashMap::new()),
+            }),
+            entries,
+            fetch_body,
+            max_tasks: self.max_tasks as usize,
+            max_concurrent: self.max_concurrent,
+            fetch_error_backoff: self.fetch_error_backoff,
+            empty_poll_backoff,
+            shutdown_timeout: self.shutdown_timeout,
+            shutdown: ShutdownHandle::new(),
+        })
+    }
+}
+
+/// The host name (from the environment or `/etc/hostname`) plus a random suffix.
+fn default_worker_id() -> String {
+    let host = ["HOSTNAME", "COMPUTERNAME"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .chain(std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .find(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".to_owned());
+    format!("{host}-{:08x}", fastrand::u32(..))
+}
+
+/// A handler and the topic settings it was subscribed with.
+struct Entry {
+    topic: Arc<str>,
+    lock_duration: Duration,
+    handler: Arc<dyn Handler>,
+}
+
+/// What every task job needs.
+struct Shared {
+    client: Client,
+    worker_id: Arc<str>,
+    metrics: Metrics,
+    retry_policy: RetryPolicy,
+    report_backoff: Backoff,
+    lock_extension: Option<f64>,
+    /// Tasks being handled, by id, with their lock.
+    in_flight: Mutex<HashMap<String, Arc<LockState>>>,
+}
+
+impl Shared {
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LockState>>> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Requests a shutdown of a running [`Worker`]; cheap to clone.
+///
+/// The first [`shutdown`](ShutdownHandle::shutdown) is graceful: the in-flight long poll is
+/// cancelled at once, no more tasks are fetched, and running handlers get until the
+/// [`shutdown_timeout`](WorkerBuilder::shutdown_timeout) to finish and report. A second call (or
+/// [`abort`](ShutdownHandle::abort)) aborts the handlers still running.
+#[derive(Debug, Clone)]
+pub struct ShutdownHandle {
+    graceful: CancellationToken,
+    abort: CancellationToken,
+    signals: Arc<AtomicU32>,
+}
+
+impl ShutdownHandle {
+    fn new() -> Self {
+        ShutdownHandle {
+            graceful: CancellationToken::new(),
+            abort: CancellationToken::new(),
+            signals: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    /// Starts a graceful shutdown; a second call aborts.
+    pub fn shutdown(&self) {
+        if self.signals.fetch_add(1, Ordering::SeqCst) == 0 {
+            self.graceful.cancel();
+        } else {
+            self.abort();
+        }
+    }
+
+    /// Stops at once: no more fetching, running handlers are aborted without reporting.
+    pub fn abort(&self) {
+        self.graceful.cancel();
+        self.abort.cancel();
+    }
+
+    /// Whether a shutdown was requested.
+    pub fn is_shutting_down(&self) -> bool {
+        self.graceful.is_cancelled()
+    }
+}
+
+/// What a worker did, returned when it stops.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Summary {
+    /// The counters at the end.
+    pub metrics: MetricsSnapshot,
+    /// How long the worker ran.
+    pub elapsed: Duration,
+    /// Handlers (with their reports) that were still running when the shutdown deadline passed
+    /// or a second signal came, and were aborted. Their tasks stay locked until the lock
+    /// expires.
+    pub aborted: usize,
+    /// How long the shutdown took, from the signal to the return.
+    pub shutdown_duration: Duration,
+}
+
+/// An external-task worker; build one with [`Worker::builder`], then [`run`](Worker::run) it.
+pub struct Worker {
+    shared: Arc<Shared>,
+    entries: HashMap<String, Arc<Entry>>,
+    fetch_body: crate::models::FetchExternalTasksDto,
+    max_tasks: usize,
+    max_concurrent: usize,
+    fetch_error_backoff: Backoff,
+    empty_poll_backoff: Backoff,
+    shutdown_timeout: Duration,
+    shutdown: ShutdownHandle,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("worker_id", &self.shared.worker_id)
+            .field("topics", &self.entries.keys().collect::<Vec<_>>())
+            .field("max_tasks", &self.max_tasks)
+            .field("max_concurrent", &self.max_concurrent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Aborts a spawned task when dropped (so aborting a job also aborts its handler).
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Removes a task from the in-flight map when its job ends, however it ends.
+struct InFlightGuard {
+    shared: Arc<Shared>,
+    task_id: String,
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.shared.in_flight().remove(&self.task_id);
+    }
+}
+
+impl Worker {
+    /// A builder for a worker that talks to the engine through `client`.
+    ///
+    /// The client's request timeout also bounds report and lock-extension requests; long polls
+    /// get their own, longer timeout.
+    pub fn builder(client: Client) -> WorkerBuilder {
+        WorkerBuilder {
+            client,
+            worker_id: None,
+            max_tasks: 10,
+            max_concurrent: 10,
+            lock_duration: Duration::from_secs(30),
+            long_polling: Some(Duration::from_secs(30)),
+            use_priority: None,
+            sorting: None,
+            lock_extension: Some(0.5),
+            retry_policy: RetryPolicy::default(),
+            fetch_error_backoff: Backoff::exponential(
+                Duration::from_millis(250),
+                Duration::from_secs(5),
+            ),
+            empty_poll_backoff: None,
+            report_backoff: Backoff::exponential(
+                Duration::from_millis(100),
+                Duration::from_secs(5),
+            ),
+            shutdown_timeout: Duration::from_secs(30),
+            subscriptions: Vec::new(),
+        }
+    }
+
+    /// The id the worker locks tasks for.
+    pub fn worker_id(&self) -> &str {
+        &self.shared.worker_id
+    }
+
+    /// The worker's live counters.
+    pub fn metrics(&self) -> Metrics {
+        self.shared.metrics.clone()
+    }
+
+    /// A handle to shut the worker down from elsewhere.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Runs until `signal` completes, then shuts down gracefully (see [`ShutdownHandle`]);
+    /// returns what the worker did.
+    pub async fn run_until<F>(self, signal: F) -> Summary
+    where
+        F: Future<Output = ()>,
+    {
+        let handle = self.shutdown_handle();
+        let signal = async move {
+            signal.await;
+            handle.shutdown();
+            std::future::pending::<()>().await;
+        };
+        let run = self.run();
+        tokio::pin!(signal, run);
+        loop {
+            tokio::select! {
+                summary = &mut run => return summary,
+                () = &mut signal => {}
+            }
+        }
+    }
+
+    /// Runs until a [`ShutdownHandle`] stops it; returns what the worker did.
+    pub async fn run(self) -> Summary {
+        let span = tracing::info_span!("worker", worker_id = %self.shared.worker_id);
+        self.run_inner().instrument(span).await
+    }
+
+    async fn run_inner(self) -> Summary {
+        let started = Instant::now();
+        let metrics = self.shared.metrics.clone();
+        let graceful = self.shutdown.graceful.clone();
+        let semaphore = Arc::new(Semaphore::new(self.max_concurrent));
+        let mut jobs: JoinSet<()> = JoinSet::new();
+        let mut fetch_failures = 0u32;
+        let mut empty_polls = 0u32;
+        tracing::info!(
+            topics = ?self.entries.keys().collect::<Vec<_>>(),
+            max_tasks = self.max_tasks,
+            max_concurrent = self.max_concurrent,
+            "worker started"
+        );
+
+        loop {
+            while jobs.try_join_next().is_some() {}
+            // Wait for a free slot, then take as many more as are free (up to max_tasks).
+            let first = tokio::select! {
+                biased;
+                () = graceful.cancelled() => break,
+                permit = semaphore.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+            };
+            let mut permits = vec![first];
+            while permits.len() < self.max_tasks {
+                match semaphore.clone().try_acquire_owned() {
+                    Ok(p) => permits.push(p),
+                    Err(_) => break,
+                }
+            }
+            let mut body = self.fetch_body.clone();
+            body.max_tasks = i32::try_from(permits.len()).unwrap_or(i32::MAX);
+            let poll_span = tracing::info_span!(
+                "poll",
+                worker_id = %self.shared.worker_id,
+                max_tasks = permits.len(),
+                fetched = tracing::field::Empty
+            );
+            let requested_at = Instant::now();
+            metrics.inc(|c| &c.polls);
+            let result = tokio::select! {
+                biased;
+                // Dropping the request future cancels the long poll at once.
+                () = graceful.cancelled() => break,
+                result = engine::fetch(&self.shared.client, &body).instrument(poll_span.clone()) => result,
+            };
+            let delay = match result {
+                Ok(tasks) => {
+                    fetch_failures = 0;
+                    poll_span.record("fetched", tasks.len());
+                    if tasks.is_empty() {
+                        metrics.inc(|c| &c.empty_polls);
+                        empty_polls = empty_polls.saturating_add(1);
+                        self.empty_poll_backoff.delay(empty_polls)
+                    } else {
+                        empty_polls = 0;
+                        metrics.add(|c| &c.fetched, tasks.len() as u64);
+                        for raw in tasks {
+                            self.start(&mut jobs, raw, requested_at, permits.pop(), &poll_span);
+                        }
+                        Duration::ZERO
+                    }
+                }
+                Err(error) => {
+                    metrics.inc(|c| &c.fetch_errors);
+                    fetch_failures = fetch_failures.saturating_add(1);
+                    let delay = self.fetch_error_backoff.delay(fetch_failures);
+                    poll_span.in_scope(|| {
+                        if error.is_transient() {
+                            tracing::warn!(error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed");
+                        } else {
+                            tracing::error!(error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed");
+                        }
+                    });
+                    delay
+                }
+            };
+            drop(permits);
+            if !delay.is_zero() {
+                tokio::select! {
+                    biased;
+                    () = graceful.cancelled() => break,
+                    () = tokio::time::sleep(delay) => {}
+                }
+            }
+        }
+
+        let signalled = Instant::now();
+        tracing::info!(running = jobs.len(), "shutting down: fetching stopped");
+        let deadline = tokio::time::sleep(self.shutdown_timeout);
+        tokio::pin!(deadline);
+        let abort = self.shutdown.abort.clone();
+        let mut aborted = 0;
+        loop {
+            tokio::select! {
+                biased;
+                () = abort.cancelled() => {
+                    aborted = jobs.len();
+                    tracing::warn!(aborted, "shutdown aborted by a second signal");
+                    break;
+                }
+                () = &mut deadline => {
+                    aborted = jobs.len();
+                    tracing::warn!(aborted, "shutdown deadline passed; aborting the handlers still running");
+                    break;
+                }
+                joined = jobs.join_next() => if joined.is_none() { break },
+            }
+        }
+        jobs.abort_all();
+        while jobs.join_next().await.is_some() {}
+        let summary = Summary {
+            metrics: metrics.snapshot(),
+            elapsed: started.elapsed(),
+            aborted,
+            shutdown_duration: signalled.elapsed(),
+        };
+        tracing::info!(
+            aborted,
+            shutdown_ms = summary.shutdown_duration.as_millis() as u64,
+            "worker stopped"
+        );
+        summary
+    }
+
+    /// Starts the job for one fetched task.
+    fn start(
+        &self,
+        jobs: &mut JoinSet<()>,
+        raw: LockedExternalTaskDto,
+        requested_at: Instant,
+        permit: Option<OwnedSemaphorePermit>,
+        poll_span: &tracing::Span,
+    ) {
+        let _in_poll = poll_span.enter();
+        let Some(task_id) = raw.id.clone() else {
+            tracing::warn!("fetched a task without an id; ignored");
+            return;
+        };
+        let topic = raw.topic_name.clone().unwrap_or_default();
+        let Some(entry) = self.entries.get(&topic).cloned() else {
+            tracing::warn!(
+                task_id,
+                topic,
+                "fetched a task of a topic without a handler; left to expire"
+            );
+            return;
+        };
+        let lock = {
+            let mut in_flight = self.shared.in_flight();
+            if let Some(existing) = in_flight.get(&task_id) {
+                // Our earlier lock expired and we locked it again: the running job keeps it.
+                existing.renewed(requested_at, entry.lock_duration);
+                self.shared.metrics.inc(|c| &c.duplicates_skipped);
+                tracing::debug!(task_id, "task is already being handled; lock renewed");
+                return;
+            }
+            let lock = Arc::new(LockState::new(requested_at, entry.lock_duration));
+            in_flight.insert(task_id.clone(), lock.clone());
+            lock
+        };
+        let guard = InFlightGuard {
+            shared: self.shared.clone(),
+            task_id: task_id.clone(),
+        };
+        let span = tracing::info_span!(
+            parent: None,
+            "task",
+            worker_id = %self.shared.worker_id,
+            topic = %entry.topic,
+            task_id = %task_id,
+            outcome = tracing::field::Empty,
+            report = tracing::field::Empty,
+        );
+        span.follows_from(poll_span);
+        let shared = self.shared.clone();
+        jobs.spawn(
+            async move {
+                run_task(shared, entry, raw, task_id, lock).await;
+                drop(guard);
+                drop(permit);
+            }
+            .instrument(span),
+        );
+    }
+}
+
+/// Runs the handler of one task (with lock extension), then reports its outcome.
+async fn run_task(
+    shared: Arc<Shared>,
+    entry: Arc<Entry>,
+    raw: LockedExternalTaskDto,
+    task_id: String,
+    lock: Arc<LockState>,
+) {
+    let context = TaskContext {
+        client: shared.client.clone(),
+        worker_id: shared.worker_id.clone(),
+        lock,
+        metrics: shared.metrics.clone(),
+    };
+    let metrics = &shared.metrics;
+    let task_retries = raw.retries;
+    let task = Task {
+        raw,
+        topic: entry.topic.clone(),
+        context: context.clone(),
+    };
+    metrics.inc(|c| &c.handlers_started);
+    let handler = entry.handler.clone();
+    let mut handle = AbortOnDrop(tokio::spawn(
+        async move { handler.call(task).await }.instrument(tracing::Span::current()),
+    ));
+    let joined = match shared.lock_extension {
+        Some(fraction) => {
+            let keep_alive = lock::keep_alive(context.clone(), task_id.clone(), fraction);
+            tokio::pin!(keep_alive);
+            loop {
+                tokio::select! {
+                    joined = &mut handle.0 => break joined,
+                    () = &mut keep_alive => {}
+                }
+            }
+        }
+        None => (&mut handle.0).await,
+    };
+    let outcome = match joined {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(error)) => {
+            metrics.inc(|c| &c.handler_errors);
+            tracing::warn!(error = %error, "handler failed");
+            failure_from_error(&error)
+        }
+        Err(join) if join.is_panic() => {
+            metrics.inc(|c| &c.handler_panics);
+            let message = panic_message(join.into_panic());
+            tracing::error!(panic = %message, "handler panicked");
+            Outcome::failure(format!("handler panicked: {message}"))
+        }
+        Err(_) => {
+            // Cancelled: only when the runtime shuts down; nothing to report.
+            tracing::warn!("handler cancelled; nothing reported");
+            return;
+        }
+    };
+    let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
+    let span = tracing::Span::current();
+    span.record("outcome", outcome.kind());
+    let end = report::report(&context, &task_id, &outcome, &shared.report_backoff).await;
+    span.record("report", end.as_str());
+    tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
+}
+
+/// A failure report for a handler error: its message, and its chain of sources as details.
+fn failure_from_error(error: &BoxError) -> Outcome {
+    let mut details = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        details.push_str("\ncaused by: ");
+        details.push_str(&s.to_string());
+        source = s.source();
+    }
+    Outcome::failure(error.to_string()).details(details)
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a non-string panic payload".to_owned()
+    }
+}
