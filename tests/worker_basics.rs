@@ -1,0 +1,516 @@
+//! The worker against the embedded test engine: outcomes with variables, handler errors and
+//! panics under the retry policy, lock extension, a lock lost during a slow handler, the bound
+//! on concurrent handlers, and subscription options.
+
+mod worker_support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use camunda7_client::variables::Variables;
+use camunda7_client::worker::{Outcome, RetryPolicy, Subscription, Task, Worker};
+use camunda7_client::BoxError;
+use camunda7_test_engine::{Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
+use serde_json::json;
+use worker_support::{all_completed, check_invariant, client, wait_until};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+async fn by_amount(task: Task) -> Result<Outcome, BoxError> {
+    let amount: i64 = task.variables().get("amount")?;
+    Ok(match amount % 3 {
+        0 => Outcome::complete()
+            .variable("doubled", amount * 2)
+            .local_variable("seenBy", task.worker_id().to_owned()),
+        1 => Outcome::failure("amount not accepted")
+            .details(format!("amount {amount}"))
+            .retries(0),
+        _ => Outcome::bpmn_error("REJECTED")
+            .message("rejected by rule")
+            .variable("reason", "rule"),
+    })
+}
+
+#[tokio::test]
+async fn reports_complete_failure_and_bpmn_error_with_their_variables() {
+    let engine = TestEngine::start().await.expect("engine");
+    let mut ids = Vec::new();
+    for amount in 0..9 {
+        let topic = if amount % 2 == 0 { "even" } else { "odd" };
+        ids.push(
+            engine
+                .create_task(TaskSpec::new(topic).variables(json!({ "amount": amount })))
+                .expect("task"),
+        );
+    }
+    let worker = Worker::builder(client(&engine))
+        .worker_id("basics")
+        .subscribe("even", by_amount)
+        .subscribe_with(Subscription::new("odd").variables(["amount"]), by_amount)
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+
+    wait_until("every task reported", LIMIT, || {
+        metrics.snapshot().reported() == 9
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker task");
+    let ends = check_invariant(&engine, &ids, false);
+    assert_eq!(
+        (ends.completed, ends.incidents, ends.bpmn_errors),
+        (3, 3, 3)
+    );
+    assert_eq!(summary.aborted, 0);
+    assert_eq!(summary.metrics.completed, 3);
+    assert_eq!(summary.metrics.failed, 3);
+    assert_eq!(summary.metrics.bpmn_errors, 3);
+    assert_eq!(summary.metrics.fetched, 9);
+
+    for (amount, id) in ids.iter().enumerate() {
+        match amount % 3 {
+            0 => {
+                let (worker_id, vars, local) = engine.completion(id).expect("completion");
+                assert_eq!(worker_id, "basics");
+                assert_eq!(vars["doubled"]["value"], json!(amount * 2));
+                assert_eq!(local["seenBy"]["value"], json!("basics"));
+            }
+            1 => {
+                let failures = engine.failures(id);
+                let Some(TaskEvent::Failed {
+                    error_message,
+                    error_details,
+                    retries,
+                    ..
+                }) = failures.first()
+                else {
+                    panic!("no failure for task {id}: {failures:?}");
+                };
+                assert_eq!(error_message.as_deref(), Some("amount not accepted"));
+                assert_eq!(error_details.clone(), Some(format!("amount {amount}")));
+                assert_eq!(*retries, 0);
+            }
+            _ => {
+                let Some(TaskEvent::BpmnError {
+                    error_code,
+                    error_message,
+                    variables,
+                    ..
+                }) = engine.bpmn_error(id)
+                else {
+                    panic!("no BPMN error for task {id}");
+                };
+                assert_eq!(error_code, "REJECTED");
+                assert_eq!(error_message.as_deref(), Some("rejected by rule"));
+                assert_eq!(variables["reason"]["value"], json!("rule"));
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct PaymentDown;
+
+impl std::fmt::Display for PaymentDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("payment service down")
+    }
+}
+
+impl std::error::Error for PaymentDown {}
+
+#[tokio::test]
+async fn handler_errors_and_panics_become_failures_under_the_retry_policy() {
+    let engine = TestEngine::start().await.expect("engine");
+    let erring = engine
+        .create_task(TaskSpec::new("pay").business_key("err"))
+        .expect("task");
+    let panicking = engine
+        .create_task(TaskSpec::new("pay").business_key("panic"))
+        .expect("task");
+    let worker = Worker::builder(client(&engine))
+        .worker_id("retrying")
+        .retry_policy(
+            RetryPolicy::new()
+                .retries(2)
+                .retry_timeout(Duration::from_secs(60), Duration::from_secs(600)),
+        )
+        .subscribe("pay", |task: Task| async move {
+            match task.business_key() {
+                Some("err") => Err(PaymentDown),
+                Some("panic") => panic!("handler bug for {}", task.id()),
+                _ => Ok(Outcome::complete()),
+            }
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+
+    let failures = |id: &str| {
+        engine
+            .failures(id)
+            .into_iter()
+            .filter_map(|e| match e {
+                TaskEvent::Failed {
+                    error_message,
+                    retries,
+                    retry_timeout_ms,
+                    ..
+                } => Some((error_message.unwrap_or_default(), retries, retry_timeout_ms)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    wait_until("first failures", LIMIT, || {
+        failures(&erring).len() == 1 && failures(&panicking).len() == 1
+    })
+    .await;
+    let first = failures(&erring);
+    assert_eq!(first[0], ("payment service down".to_owned(), 2, 60_000));
+    let first_panic = failures(&panicking);
+    assert!(
+        first_panic[0].0.contains("handler bug for"),
+        "{first_panic:?}"
+    );
+    assert_eq!((first_panic[0].1, first_panic[0].2), (2, 60_000));
+
+    // The worker survived the panic and keeps working.
+    let ok = engine.create_task(TaskSpec::new("pay")).expect("task");
+    wait_until("task after the panic completed", LIMIT, || {
+        engine.outcome(&ok) == Some(EngineOutcome::Completed)
+    })
+    .await;
+
+    // After the retry timeout the tasks come back; the retries count down, the timeout doubles.
+    engine.advance(Duration::from_secs(61));
+    wait_until("second failures", LIMIT, || {
+        failures(&erring).len() == 2 && failures(&panicking).len() == 2
+    })
+    .await;
+    assert_eq!(failures(&erring)[1].1, 1);
+    assert_eq!(failures(&erring)[1].2, 120_000);
+    engine.advance(Duration::from_secs(121));
+    wait_until("third failures", LIMIT, || {
+        failures(&erring).len() == 3 && failures(&panicking).len() == 3
+    })
+    .await;
+    assert_eq!(failures(&erring)[2].1, 0);
+    assert_eq!(engine.outcome(&erring), Some(EngineOutcome::Incident));
+    assert_eq!(engine.outcome(&panicking), Some(EngineOutcome::Incident));
+
+    shutdown.shutdown();
+    let summary = run.await.expect("worker task");
+    let m = summary.metrics;
+    assert_eq!((m.handler_errors, m.handler_panics, m.failed), (3, 3, 6));
+    assert_eq!(metrics.snapshot().completed, 1);
+    check_invariant(&engine, &[erring, panicking, ok], false);
+}
+
+#[tokio::test]
+async fn a_long_handler_keeps_its_lock_by_automatic_extension() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("slow")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .worker_id("extender")
+        .lock_duration(Duration::from_millis(1000))
+        .lock_extension(0.5)
+        .subscribe("slow", |_task: Task| async {
+            tokio::time::sleep(Duration::from_millis(2600)).await;
+            Ok::<_, BoxError>(Outcome::complete())
+        })
+        .build()
+        .expect("worker");
+    // A competing worker polls the same topic all along; it must never get the task.
+    let rival_got = Arc::new(AtomicUsize::new(0));
+    let counter = rival_got.clone();
+    let rival = Worker::builder(client(&engine))
+        .worker_id("rival")
+        .long_polling(Duration::from_millis(200))
+        .subscribe("slow", move |_task: Task| {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, BoxError>(Outcome::complete())
+            }
+        })
+        .build()
+        .expect("rival");
+    let metrics = worker.metrics();
+    let (stop_a, stop_b) = (worker.shutdown_handle(), rival.shutdown_handle());
+    let run_a = tokio::spawn(worker.run());
+    wait_until(
+        "task locked by the first worker",
+        LIMIT,
+        || matches!(engine.outcome(&id), Some(EngineOutcome::Locked(w)) if w == "extender"),
+    )
+    .await;
+    let run_b = tokio::spawn(rival.run());
+    wait_until("task completed", LIMIT, || {
+        engine.outcome(&id) == Some(EngineOutcome::Completed)
+    })
+    .await;
+    stop_a.shutdown();
+    stop_b.shutdown();
+    run_a.await.expect("worker");
+    run_b.await.expect("rival");
+
+    let extensions = engine
+        .history(&id)
+        .iter()
+        .filter(|e| matches!(e, TaskEvent::LockExtended { .. }))
+        .count();
+    println!(
+        "lock extensions: engine saw {extensions}, worker counted {}",
+        metrics.snapshot().lock_extensions
+    );
+    assert!(extensions >= 2, "history: {:?}", engine.history(&id));
+    assert_eq!(metrics.snapshot().lock_extensions as usize, extensions);
+    assert_eq!(rival_got.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        engine.completion(&id).map(|c| c.0).as_deref(),
+        Some("extender")
+    );
+    check_invariant(&engine, &[id], false);
+}
+
+#[tokio::test]
+async fn a_lock_lost_during_a_slow_handler_drops_the_result() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("slow")).expect("task");
+    let started = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Notify::new());
+    let (s, r) = (started.clone(), release.clone());
+    let worker = Worker::builder(client(&engine))
+        .worker_id("slowpoke")
+        // One slot: while the handler runs the worker does not poll (and cannot re-lock it).
+        .max_concurrent_handlers(1)
+        .lock_duration(Duration::from_secs(30))
+        .no_lock_extension()
+        .subscribe("slow", move |_task: Task| {
+            let (s, r) = (s.clone(), r.clone());
+            async move {
+                s.notify_one();
+                r.notified().await;
+                Ok::<_, BoxError>(Outcome::complete())
+            }
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    started.notified().await;
+
+    // The lock runs out on the engine's clock and another worker takes the task.
+    engine.advance(Duration::from_secs(31));
+    let other = client(&engine);
+    let body: camunda7_client::models::FetchExternalTasksDto = serde_json::from_value(json!({
+        "workerId": "other",
+        "maxTasks": 1,
+        "topics": [{ "topicName": "slow", "lockDuration": 60000 }]
+    }))
+    .expect("fetch body");
+    let taken = other
+        .external_task()
+        .fetch_and_lock(&body)
+        .await
+        .expect("fetch by the other worker");
+    assert_eq!(taken.len(), 1);
+
+    // The slow handler finishes: its result is refused (400) and dropped, not retried.
+    release.notify_one();
+    wait_until("report refused", LIMIT, || {
+        metrics.snapshot().reports_lock_lost == 1
+    })
+    .await;
+    assert_eq!(
+        engine.outcome(&id),
+        Some(EngineOutcome::Locked("other".into()))
+    );
+    let complete: camunda7_client::models::CompleteExternalTaskDto =
+        serde_json::from_value(json!({ "workerId": "other" })).expect("complete body");
+    other
+        .external_task()
+        .complete_external_task_resource(&id, &complete)
+        .await
+        .expect("complete by the other worker");
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    assert_eq!(summary.metrics.completed, 0);
+    assert_eq!(summary.metrics.report_retries, 0);
+    assert_eq!(
+        engine.completion(&id).map(|c| c.0).as_deref(),
+        Some("other")
+    );
+    check_invariant(&engine, &[id], false);
+}
+
+#[tokio::test]
+async fn never_runs_more_handlers_than_the_pool_allows() {
+    let engine = TestEngine::start().await.expect("engine");
+    let ids = engine
+        .create_tasks((0..30).map(|_| TaskSpec::new("pool")))
+        .expect("tasks");
+    let running = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (r, p) = (running.clone(), peak.clone());
+    let worker = Worker::builder(client(&engine))
+        .max_tasks(10)
+        .max_concurrent_handlers(3)
+        .subscribe("pool", move |_task: Task| {
+            let (r, p) = (r.clone(), p.clone());
+            async move {
+                let now = r.fetch_add(1, Ordering::SeqCst) + 1;
+                p.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                r.fetch_sub(1, Ordering::SeqCst);
+                Ok::<_, BoxError>(Outcome::complete())
+            }
+        })
+        .build()
+        .expect("worker");
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    let mut most_locked = 0;
+    wait_until("all completed", LIMIT, || {
+        most_locked = most_locked.max(engine.stats().locked);
+        all_completed(&engine, &ids)
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    println!(
+        "peak handlers {}, most tasks locked at once {most_locked}, polls {}",
+        peak.load(Ordering::SeqCst),
+        summary.metrics.polls
+    );
+    assert!(peak.load(Ordering::SeqCst) <= 3);
+    assert!(most_locked <= 3, "locked {most_locked} tasks at once");
+    check_invariant(&engine, &ids, false);
+}
+
+#[tokio::test]
+async fn subscription_options_reach_the_engine() {
+    let engine = TestEngine::start().await.expect("engine");
+    let wanted = engine
+        .create_task(
+            TaskSpec::new("filtered")
+                .business_key("order-1")
+                .tenant_id("acme")
+                .process_definition_key("invoice")
+                .variables(json!({ "a": 1, "b": "x" }))
+                .extension_property("color", "blue"),
+        )
+        .expect("task");
+    let other_key = engine
+        .create_task(
+            TaskSpec::new("filtered")
+                .business_key("order-2")
+                .tenant_id("acme")
+                .process_definition_key("invoice"),
+        )
+        .expect("task");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let worker = Worker::builder(client(&engine))
+        .subscribe_with(
+            Subscription::new("filtered")
+                .business_key("order-1")
+                .tenant_id_in(["acme"])
+                .process_definition_key_in(["invoice"])
+                .variables(["a"])
+                .include_extension_properties(true),
+            move |task: Task| {
+                let s = s.clone();
+                async move {
+                    let names: Vec<String> = task.variables().names().map(str::to_owned).collect();
+                    let color = task
+                        .extension_properties()
+                        .and_then(|p| p.get("color").cloned());
+                    s.lock()
+                        .map_err(|_| "poisoned")?
+                        .push((task.id().to_owned(), names, color));
+                    Ok::<_, BoxError>(Outcome::complete().variables(Variables::new()))
+                }
+            },
+        )
+        .build()
+        .expect("worker");
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("filtered task completed", LIMIT, || {
+        engine.outcome(&wanted) == Some(EngineOutcome::Completed)
+    })
+    .await;
+    shutdown.shutdown();
+    run.await.expect("worker");
+    let seen = seen.lock().expect("seen").clone();
+    assert_eq!(
+        seen,
+        vec![(
+            wanted.clone(),
+            vec!["a".to_owned()],
+            Some("blue".to_owned())
+        )]
+    );
+    assert_eq!(engine.outcome(&other_key), Some(EngineOutcome::Available));
+    check_invariant(&engine, &[wanted], false);
+}
+
+#[test]
+fn invalid_configurations_are_rejected() {
+    let client = camunda7_client::Client::new("http://127.0.0.1:9/engine-rest").expect("client");
+    let ok = |_t: Task| async { Ok::<_, BoxError>(Outcome::complete()) };
+    let cases = [
+        Worker::builder(client.clone()).build().err(),
+        Worker::builder(client.clone())
+            .max_tasks(0)
+            .subscribe("t", ok)
+            .build()
+            .err(),
+        Worker::builder(client.clone())
+            .max_concurrent_handlers(0)
+            .subscribe("t", ok)
+            .build()
+            .err(),
+        Worker::builder(client.clone())
+            .long_polling(Duration::from_secs(3600))
+            .subscribe("t", ok)
+            .build()
+            .err(),
+        Worker::builder(client.clone())
+            .lock_extension(1.5)
+            .subscribe("t", ok)
+            .build()
+            .err(),
+        Worker::builder(client.clone())
+            .subscribe("t", ok)
+            .subscribe("t", ok)
+            .build()
+            .err(),
+        Worker::builder(client.clone())
+            .subscribe_with(Subscription::new("t").lock_duration(Duration::ZERO), ok)
+            .build()
+            .err(),
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let error = case
+            .as_ref()
+            .unwrap_or_else(|| panic!("case {i} was accepted"));
+        assert!(
+            matches!(error, camunda7_client::Error::Config { .. }),
+            "case {i}: {error}"
+        );
+    }
+    let worker = Worker::builder(client)
+        .subscribe("t", ok)
+        .build()
+        .expect("valid worker");
+    assert!(worker.worker_id().len() > 9, "{}", worker.worker_id());
+}
