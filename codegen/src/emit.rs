@@ -99,10 +99,12 @@ fn ty(t: &TypeRef) -> TokenStream {
 fn emit_models(model: &Model) -> TokenStream {
     let mut uses = Uses::default();
     let mut serde_derives = false;
+    let mut file_parts = false;
     for def in &model.types {
         match &def.kind {
             TypeKind::Struct(s) => {
-                serde_derives = true;
+                serde_derives |= !s.form;
+                file_parts |= s.form && s.fields.iter().any(|f| f.ty == TypeRef::Bytes);
                 s.fields.iter().for_each(|f| uses.visit(&f.ty));
             }
             TypeKind::Alias(t) => uses.visit(t),
@@ -125,6 +127,11 @@ fn emit_models(model: &Model) -> TokenStream {
             use crate::DateTime;
         ));
     }
+    let file_part = if file_parts {
+        emit_file_part()
+    } else {
+        quote!()
+    };
     let items = model.types.iter().map(emit_type);
     let module_doc = doc(&format!(
         "Data types of \"{}\" {}: one per schema of the document.",
@@ -135,7 +142,49 @@ fn emit_models(model: &Model) -> TokenStream {
         #module_doc
         pub mod models {
             #(#imports)*
+            #file_part
             #(#items)*
+        }
+    }
+}
+
+fn emit_file_part() -> TokenStream {
+    quote! {
+        /// A file sent as one part of a `multipart/form-data` request.
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct FilePart {
+            /// The file name sent with the part (the engine uses it, e.g. as a resource name).
+            pub file_name: String,
+            /// The content.
+            pub content: bytes::Bytes,
+            /// The media type of the content; `None` sends none.
+            pub mime_type: Option<String>,
+        }
+        impl FilePart {
+            /// A part with this file name and content.
+            pub fn new(file_name: impl Into<String>, content: impl Into<bytes::Bytes>) -> Self {
+                Self {
+                    file_name: file_name.into(),
+                    content: content.into(),
+                    mime_type: None,
+                }
+            }
+            /// The same part with a media type (e.g. `application/octet-stream`).
+            pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
+                self.mime_type = Some(mime_type.into());
+                self
+            }
+            /// The `reqwest` part; a media type that does not parse is left out.
+            pub fn to_part(&self) -> reqwest::multipart::Part {
+                let part = || {
+                    reqwest::multipart::Part::stream(self.content.clone())
+                        .file_name(self.file_name.clone())
+                };
+                match &self.mime_type {
+                    Some(mime_type) => part().mime_str(mime_type).unwrap_or_else(|_| part()),
+                    None => part(),
+                }
+            }
         }
     }
 }
@@ -212,6 +261,9 @@ fn serde_fields(fields: &[Field]) -> (TokenStream, Vec<TokenStream>) {
 }
 
 fn emit_struct(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
+    if s.form {
+        return emit_form(name, docs, s);
+    }
     let (container, fields) = serde_fields(&s.fields);
     let default = if s.derive_default {
         quote!(Default,)
@@ -224,6 +276,78 @@ fn emit_struct(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
         #container
         pub struct #name {
             #(#fields)*
+        }
+    }
+}
+
+/// A multipart form: plain fields, binary ones as lists of [`FilePart`]s, and `to_form()`.
+fn emit_form(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let docs = doc(&f.doc);
+        let field = ident(&f.name);
+        let t = if f.ty == TypeRef::Bytes {
+            quote!(Vec<FilePart>)
+        } else if f.required {
+            ty(&f.ty)
+        } else {
+            let t = ty(&f.ty);
+            quote!(Option<#t>)
+        };
+        quote! { #docs pub #field: #t, }
+    });
+    let parts = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let json = &f.json_name;
+        if f.ty == TypeRef::Bytes {
+            let later = format!("{json}{{}}");
+            return quote! {
+                for (i, file) in self.#field.iter().enumerate() {
+                    let part_name = if i == 0 { #json.to_owned() } else { format!(#later, i + 1) };
+                    form = form.part(part_name, file.to_part());
+                }
+            };
+        }
+        let text = match &f.ty {
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F64
+            | TypeRef::DateTime => quote!(value.to_string()),
+            TypeRef::Named(_) => quote!(value.to_string()),
+            _ => quote!(serde_json::to_string(value).unwrap_or_default()),
+        };
+        if f.required {
+            quote! {
+                let value = &self.#field;
+                form = form.text(#json, #text);
+            }
+        } else {
+            quote! {
+                if let Some(value) = &self.#field {
+                    form = form.text(#json, #text);
+                }
+            }
+        }
+    });
+    let default = if s.derive_default {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+        impl #name {
+            /// The `multipart/form-data` form: one part per field that is set.
+            pub fn to_form(&self) -> reqwest::multipart::Form {
+                let mut form = reqwest::multipart::Form::new();
+                #(#parts)*
+                form
+            }
         }
     }
 }
@@ -311,8 +435,8 @@ fn emit_tag(tag: &Tag, model: &Model) -> TokenStream {
             q.fields.iter().for_each(|f| uses.visit(&f.ty));
         }
         match &op.body {
-            Some(Body::Json { ty }) => uses.visit(ty),
-            Some(Body::Multipart { .. }) | None => {}
+            Some(Body::Json { ty }) | Some(Body::Multipart { parts: Some(ty) }) => uses.visit(ty),
+            Some(Body::Multipart { parts: None }) | None => {}
         }
         match &op.response {
             ResponseKind::One(Payload::Json(t)) | ResponseKind::Optional(Payload::Json(t)) => {
@@ -487,7 +611,14 @@ fn emit_method(op: &Operation, model: &Model) -> TokenStream {
             args.push(quote!(body: &#t));
             chain.push(quote!(.json(body)));
         }
-        Some(Body::Multipart { .. }) => {
+        Some(Body::Multipart {
+            parts: Some(parts_ty),
+        }) => {
+            let t = ty(parts_ty);
+            args.push(quote!(body: &#t));
+            chain.push(quote!(.multipart(body.to_form())));
+        }
+        Some(Body::Multipart { parts: None }) => {
             args.push(quote!(form: reqwest::multipart::Form));
             chain.push(quote!(.multipart(form)));
         }

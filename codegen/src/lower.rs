@@ -55,6 +55,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) def_index: HashMap<String, usize>,
     type_overrides: IndexMap<String, String>,
     map_overrides: IndexMap<String, String>,
+    /// Component schemas used as `multipart/form-data` bodies.
+    form_schemas: IndexSet<String>,
 }
 
 /// A field before Rust names are assigned.
@@ -114,7 +116,9 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let form_schemas = multipart_schemas(doc);
         Self {
+            form_schemas,
             doc,
             resolver: Resolver::new(doc),
             settings,
@@ -146,6 +150,20 @@ impl<'a> Builder<'a> {
 
     pub(crate) fn def(&self, name: &str) -> Option<&TypeDef> {
         self.def_index.get(name).and_then(|&i| self.defs.get(i))
+    }
+
+    /// Marks the generated struct `name` as a multipart form; whether it is one.
+    pub(crate) fn make_form(&mut self, name: &str) -> bool {
+        let Some(&i) = self.def_index.get(name) else {
+            return false;
+        };
+        match self.defs.get_mut(i).map(|d| &mut d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                s.form = true;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The type for component schema `name` (generating it on first use). `at` is where the
@@ -191,6 +209,11 @@ impl<'a> Builder<'a> {
                 }
             }
             ReferenceOr::Item(schema) => self.named_def(schema, &rust_name, &ptr, name),
+        };
+        let def = if self.form_schemas.contains(name) {
+            as_form(def)
+        } else {
+            def
         };
         self.push_def(def);
         self.state.insert(name.to_owned(), State::Done);
@@ -238,6 +261,7 @@ impl<'a> Builder<'a> {
         StructDef {
             fields,
             derive_default: true,
+            form: false,
         }
     }
 
@@ -279,7 +303,7 @@ impl<'a> Builder<'a> {
             let part_ptr = pointer(&pointer(ptr, "allOf"), &i.to_string());
             match part {
                 ReferenceOr::Reference { reference } => {
-                    self.merge_reference(reference, &part_ptr, fields)
+                    self.merge_reference(reference, &part_ptr, fields, extra_required, depth)
                 }
                 ReferenceOr::Item(inline) => {
                     self.collect_fields(inline, owner, &part_ptr, fields, extra_required, depth + 1)
@@ -324,15 +348,29 @@ impl<'a> Builder<'a> {
         reference: &str,
         at: &str,
         fields: &mut IndexMap<String, DraftField>,
+        extra_required: &mut IndexSet<String>,
+        depth: usize,
     ) {
         let ty = self.schema_reference(reference, at);
         let name = match ty {
             TypeRef::Named(name) => name,
-            TypeRef::External(path) => {
-                self.diags.warn(
-                    at,
-                    format!("`allOf` part `{reference}` is overridden by `{path}`; its fields are not merged"),
-                );
+            TypeRef::External(_) => {
+                // An overridden schema still contributes its properties as the document
+                // declares them.
+                let resolver = self.resolver;
+                if let Ok(name) = resolver.schema_ref(reference) {
+                    if let Some(ReferenceOr::Item(schema)) = resolver.component_schema(&name) {
+                        let ptr = pointer("#/components/schemas", &name);
+                        self.collect_fields(
+                            schema,
+                            &camel(&name),
+                            &ptr,
+                            fields,
+                            extra_required,
+                            depth + 1,
+                        );
+                    }
+                }
                 return;
             }
             // A dangling reference, already reported as an error.
@@ -681,6 +719,47 @@ fn strongly_connected(succ: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+fn as_form(mut def: TypeDef) -> TypeDef {
+    if let TypeKind::Struct(s) = &mut def.kind {
+        s.form = true;
+    }
+    def
+}
+
+/// Names of the component schemas that some operation sends as `multipart/form-data`.
+fn multipart_schemas(doc: &OpenAPI) -> IndexSet<String> {
+    let resolver = Resolver::new(doc);
+    let mut out = IndexSet::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            let Some(body) = op
+                .request_body
+                .as_ref()
+                .and_then(|b| resolver.request_body(b).ok())
+            else {
+                continue;
+            };
+            for (media_type, media) in &body.content {
+                let is_multipart = media_type
+                    .split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"));
+                if let (true, Some(ReferenceOr::Reference { reference })) =
+                    (is_multipart, &media.schema)
+                {
+                    if let Ok(name) = resolver.schema_ref(reference) {
+                        out.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether a schema becomes a struct: an object with properties, or an `allOf`.

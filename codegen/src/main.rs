@@ -29,10 +29,29 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         operations: Vec<String>,
     },
+    /// Report the API changes between two documents, marking what breaks callers.
+    Diff {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+        /// Output format: text, markdown or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Only list breaking changes.
+        #[arg(long)]
+        breaking_only: bool,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Diff {
+            old,
+            new,
+            format,
+            breaking_only,
+        } => camunda7_codegen::diff::cli(&old, &new, &format, breaking_only),
         Command::Generate {
             spec,
             output,

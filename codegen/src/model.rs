@@ -89,6 +89,9 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Whether every field type has a `Default`, so the struct can derive it.
     pub derive_default: bool,
+    /// A `multipart/form-data` body: no serde; binary fields become lists of file parts and
+    /// the struct gets a `to_form()` building the request's form.
+    pub form: bool,
 }
 
 /// A struct field (also used for query parameters).
@@ -267,9 +270,10 @@ pub enum Body {
         /// The body type.
         ty: TypeRef,
     },
-    /// `multipart/form-data`, passed as a ready `reqwest::multipart::Form`.
+    /// `multipart/form-data`: `body: &T` when the parts are described by a generated form
+    /// struct, else a ready `reqwest::multipart::Form`.
     Multipart {
-        /// The schema describing the parts, when it is a generated type.
+        /// The form struct describing the parts, when there is one.
         parts: Option<TypeRef>,
     },
 }

@@ -455,6 +455,18 @@ impl<'a> Builder<'a> {
                         &pointer(&pointer(&content_ptr, mt), "schema"),
                     )
                 });
+                let parts = match parts {
+                    Some(TypeRef::Named(name)) if self.make_form(&name) => {
+                        Some(TypeRef::Named(name))
+                    }
+                    _ => {
+                        self.diags.warn(
+                            &content_ptr,
+                            "the multipart parts are not described by an object schema; the method takes a ready `reqwest::multipart::Form`",
+                        );
+                        None
+                    }
+                };
                 Some(Body::Multipart { parts })
             }
             (None, None) => {
