@@ -447,7 +447,10 @@ impl Request {
     }
 }
 
+/// Classifies a transport error. The URL is dropped from it: the error names method and path
+/// itself, and the query string may carry values that do not belong in logs.
 fn transport_error(method: Method, path: String, source: reqwest::Error) -> Error {
+    let source = source.without_url();
     if source.is_connect() {
         Error::Connect {
             method,

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use camunda7_client::external_task::GetExternalTasksQuery;
 use camunda7_client::{models, Auth, Client, Error};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -364,6 +365,27 @@ async fn connection_refused_is_a_connect_error() {
         "{text}"
     );
     assert!(text.contains("cannot connect"), "{text}");
+}
+
+#[tokio::test]
+async fn transport_errors_do_not_repeat_the_query_string() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("local address").port()
+    };
+    let client = Client::new(format!("http://127.0.0.1:{port}/engine-rest")).expect("a client");
+    let query = GetExternalTasksQuery {
+        worker_id: Some("confidential-worker".into()),
+        ..Default::default()
+    };
+    let err = client
+        .external_task()
+        .get_external_tasks(&query)
+        .await
+        .expect_err("nothing listens");
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("/engine-rest/external-task"), "{text}");
+    assert!(!text.contains("confidential-worker"), "{text}");
 }
 
 #[tokio::test]
