@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const START_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// How many of Prism's last output lines a failure message shows.
-const LOG_TAIL: usize = 60;
+const LOG_TAIL: usize = 25;
 
 /// The line Prism prints once it accepts connections.
 const LISTENING: &str = "Prism is listening on";
