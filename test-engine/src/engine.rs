@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub counters: [AtomicU64; 18],
     /// Leave `"code": null` out of error bodies (see [`TestEngineBuilder::omit_null_error_codes`]).
     pub omit_null_error_codes: bool,
+    /// Required basic-auth credentials, if any.
+    pub basic_auth: Option<(String, String)>,
 }
 
 impl Shared {
@@ -106,6 +108,7 @@ impl TestEngine {
         TestEngineBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             omit_null_error_codes: false,
+            basic_auth: None,
         }
     }
 
@@ -387,6 +390,7 @@ impl TestEngine {
 pub struct TestEngineBuilder {
     addr: SocketAddr,
     omit_null_error_codes: bool,
+    basic_auth: Option<(String, String)>,
 }
 
 impl TestEngineBuilder {
@@ -404,6 +408,14 @@ impl TestEngineBuilder {
         self
     }
 
+    /// Require HTTP basic authentication with these credentials, as the engine's
+    /// authentication filter does: anything else gets 401 with
+    /// `WWW-Authenticate: Basic realm="default"` and an empty body (`/engine` stays open).
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.basic_auth = Some((user.into(), password.into()));
+        self
+    }
+
     /// Starts the engine.
     pub async fn start(self) -> io::Result<TestEngine> {
         let listener = bind(self.addr)?;
@@ -415,6 +427,7 @@ impl TestEngineBuilder {
             faults: Faults::default(),
             counters: std::array::from_fn(|_| AtomicU64::new(0)),
             omit_null_error_codes: self.omit_null_error_codes,
+            basic_auth: self.basic_auth,
         });
         let handle = server::spawn(listener, shared.clone());
         Ok(TestEngine {

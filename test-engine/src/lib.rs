@@ -11,7 +11,8 @@
 //! [`TaskSpec::process_instance_id`] joins one) and its own execution; completing or failing a
 //! task runs no process logic beyond the task; long polls are also woken by retries updates,
 //! failures, clock moves and lock expiry (the real engine only re-checks every 30 s for those);
-//! dates are written in UTC (`+0000`); there is no authentication or authorization.
+//! dates are written in UTC (`+0000`); basic authentication is optional
+//! ([`TestEngineBuilder::basic_auth`]) and there is no authorization.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

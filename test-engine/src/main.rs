@@ -1,7 +1,7 @@
 //! `camunda7-test-engine`: runs the test engine as a standalone server.
 //!
 //! ```text
-//! camunda7-test-engine [--bind ADDR] [--port PORT] [--seed TOPIC=COUNT]... [--omit-null-error-codes]
+//! camunda7-test-engine [--bind ADDR] [--port PORT] [--seed TOPIC=COUNT]... [--omit-null-error-codes] [--basic-auth USER:PASSWORD]
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -15,13 +15,16 @@ const USAGE: &str =
   --port PORT          port to listen on (default 8080; 0 picks a free one)
   --seed TOPIC=COUNT   create COUNT tasks on TOPIC at start (repeatable)
   --omit-null-error-codes
-                       leave \"code\": null out of error bodies (for validating proxies)";
+                       leave \"code\": null out of error bodies (for validating proxies)
+  --basic-auth USER:PASSWORD
+                       require HTTP basic authentication";
 
 struct Args {
     bind: IpAddr,
     port: u16,
     seeds: Vec<(String, usize)>,
     omit_null_error_codes: bool,
+    basic_auth: Option<(String, String)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -30,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
         port: 8080,
         seeds: Vec::new(),
         omit_null_error_codes: false,
+        basic_auth: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -58,6 +62,13 @@ fn parse_args() -> Result<Args, String> {
                 args.seeds.push((topic.to_owned(), count));
             }
             "--omit-null-error-codes" => args.omit_null_error_codes = true,
+            "--basic-auth" => {
+                let v = value("--basic-auth")?;
+                let (user, password) = v
+                    .split_once(':')
+                    .ok_or_else(|| "--basic-auth: expected USER:PASSWORD".to_owned())?;
+                args.basic_auth = Some((user.to_owned(), password.to_owned()));
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument '{other}'")),
         }
@@ -77,11 +88,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let engine = TestEngine::builder()
+    let mut builder = TestEngine::builder()
         .bind(SocketAddr::new(args.bind, args.port))
-        .omit_null_error_codes(args.omit_null_error_codes)
-        .start()
-        .await;
+        .omit_null_error_codes(args.omit_null_error_codes);
+    if let Some((user, password)) = &args.basic_auth {
+        builder = builder.basic_auth(user.clone(), password.clone());
+    }
+    let engine = builder.start().await;
     let engine = match engine {
         Ok(engine) => engine,
         Err(error) => {

@@ -227,6 +227,16 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
         }
         _ => {}
     }
+    if let Some((user, password)) = &shared.basic_auth {
+        if !authenticated(&parts.headers, user, password) {
+            let mut response = empty_response(401);
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Basic realm=\"default\""),
+            );
+            return response;
+        }
+    }
     let bytes = match axum::body::to_bytes(AxumBody::new(body), BODY_LIMIT).await {
         Ok(bytes) => bytes,
         Err(_) => return ApiError::bad_json().into_response_with(shared.omit_null_error_codes),
@@ -248,6 +258,30 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
             std::future::pending().await
         }
         _ => response,
+    }
+}
+
+/// Whether the request carries `Authorization: Basic` with exactly these credentials.
+fn authenticated(headers: &axum::http::HeaderMap, user: &str, password: &str) -> bool {
+    use base64::Engine as _;
+    let Some(value) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some(encoded) = value.strip_prefix("Basic ") else {
+        return false;
+    };
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return false;
+    };
+    let Ok(text) = String::from_utf8(decoded) else {
+        return false;
+    };
+    match text.split_once(':') {
+        Some((u, p)) => u == user && p == password,
+        None => false,
     }
 }
 

@@ -82,3 +82,45 @@ async fn invalid_specs_are_reported_with_the_task_and_variable() {
         .expect_err("duplicate id");
     assert!(duplicate.message.contains("already exists"), "{duplicate}");
 }
+
+#[tokio::test]
+async fn basic_auth_is_required_when_configured() {
+    let engine = TestEngine::builder()
+        .basic_auth("demo", "s3cret")
+        .start()
+        .await
+        .expect("engine");
+    let http = reqwest::Client::new();
+    let url = format!("{}/external-task/count", engine.base_url());
+    let anonymous = http.get(&url).send().await.expect("answered");
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert_eq!(
+        anonymous
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
+        Some("Basic realm=\"default\"")
+    );
+    assert!(anonymous.headers().get("content-type").is_none());
+    assert!(anonymous.text().await.expect("body").is_empty());
+    let wrong = http
+        .get(&url)
+        .basic_auth("demo", Some("nope"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(wrong.status().as_u16(), 401);
+    let right = http
+        .get(&url)
+        .basic_auth("demo", Some("s3cret"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(right.status().as_u16(), 200);
+    let engines = http
+        .get(format!("{}/engine", engine.base_url()))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(engines.status().as_u16(), 200, "/engine is exempt");
+}
