@@ -54,7 +54,6 @@ fn complete_body_sends_typed_values() {
         local_variables: Some(
             Variables::new().with("tmp", VariableValue::string("x").transient(true)),
         ),
-        ..Default::default()
     };
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
