@@ -9,6 +9,7 @@
 use camunda7_client::external_task::{
     GetExternalTasksCountQuery, GetExternalTasksQuery, GetTopicNamesQuery, QueryExternalTasksQuery,
 };
+use camunda7_client::variables::Variables;
 use camunda7_client::{models, Auth, Client, DateTime, DEFAULT_USER_AGENT};
 use serde_json::{json, Value};
 use wiremock::matchers::any;
@@ -389,9 +390,12 @@ async fn fetch_and_lock_sends_topics_and_decodes_locked_tasks_with_variables() {
             .map(String::as_str),
         Some("R3/PT5M")
     );
-    let variables = serde_json::to_value(&task.variables).expect("serializable");
-    assert_eq!(variables["amount"]["value"], json!(129.5));
-    assert_eq!(variables["card"]["type"], json!("String"));
+    let variables = task.variables.as_ref().expect("variables");
+    assert_eq!(variables.get::<f64>("amount").ok(), Some(129.5));
+    assert_eq!(
+        variables.get::<String>("card").ok().as_deref(),
+        Some("4111-xxxx")
+    );
 }
 
 #[tokio::test]
@@ -613,6 +617,41 @@ async fn complete_external_task_resource_sends_variables_and_local_variables() {
         },
     )
     .await;
+}
+
+#[tokio::test]
+async fn complete_external_task_resource_from_typed_variables() {
+    let body = models::CompleteExternalTaskDto {
+        worker_id: Some("payment-worker-1".into()),
+        variables: Some(
+            Variables::new()
+                .with("charged", true)
+                .with("amount", 129.5_f64)
+                .with("chargedAt", date("2024-05-06T12:30:00.000+0200")),
+        ),
+        ..Default::default()
+    };
+    let (server, client) = serve(no_content()).await;
+    client
+        .external_task()
+        .complete_external_task_resource("task-1", &body)
+        .await
+        .expect("204");
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 1);
+    let sent: Value = serde_json::from_slice(&requests[0].body).expect("a JSON body");
+    assert_eq!(sent["workerId"], json!("payment-worker-1"));
+    let variables = &sent["variables"];
+    assert_eq!(variables["charged"]["type"], json!("Boolean"));
+    assert_eq!(variables["charged"]["value"], json!(true));
+    assert_eq!(variables["amount"]["type"], json!("Double"));
+    assert_eq!(variables["amount"]["value"], json!(129.5));
+    assert_eq!(variables["chargedAt"]["type"], json!("Date"));
+    assert_eq!(
+        variables["chargedAt"]["value"],
+        json!("2024-05-06T12:30:00.000+0200")
+    );
+    assert!(sent.get("localVariables").is_none(), "{sent}");
 }
 
 // 12. GET /external-task/{id}/errorDetails
