@@ -375,7 +375,7 @@ pub struct Stats {
     pub created: u64,
     /// Tasks still open.
     pub open: u64,
-    /// Open tasks whose lock is in force now.
+    /// Open tasks whose lock (or failure back-off) is in force now.
     pub locked: u64,
     /// Successful complete operations.
     pub completed: u64,

@@ -112,9 +112,6 @@ pub(crate) struct State {
     pub stats: Stats,
 }
 
-/// The outcome of a variable-setting operation, kept for the history.
-type SentVariables = (BTreeMap<String, Value>, BTreeMap<String, Value>);
-
 impl State {
     fn next_id(&mut self, prefix: u32) -> String {
         self.next_id += 1;
@@ -556,7 +553,6 @@ impl State {
             t.lock_exp = Some(now.saturating_add(retry_timeout));
         });
         self.stats.failures += 1;
-        let sent: SentVariables = (vars, local);
         self.record(
             id,
             TaskEvent::Failed {
@@ -565,8 +561,8 @@ impl State {
                 error_details,
                 retries,
                 retry_timeout_ms: retry_timeout,
-                variables: sent.0,
-                local_variables: sent.1,
+                variables: vars,
+                local_variables: local,
                 at: at(now),
             },
         );

@@ -1157,3 +1157,84 @@ async fn named_engine_paths_serve_only_the_default_engine() {
     let got = api2.get("/external-task/a%2Fb%2Bc").await;
     assert_eq!(got.body["id"], json!("a/b+c"));
 }
+
+#[tokio::test]
+async fn suspended_tasks_refuse_reports_but_not_locks() {
+    let (engine, api, ids) = engine_with(vec![TaskSpec::new("t")]).await;
+    let id = &ids[0];
+    api.fetch_ids("w", "t", 1).await;
+    assert!(engine.set_suspended(id, true));
+    let message = format!("ENGINE-03043 ExternalTask with id '{id}' is suspended.");
+    api.complete(id, "w")
+        .await
+        .assert_error(400, "RestException", &message);
+    api.post(
+        &format!("/external-task/{id}/failure"),
+        json!({"workerId": "w", "retries": 1}),
+    )
+    .await
+    .assert_error(400, "RestException", &message);
+    api.post(
+        &format!("/external-task/{id}/extendLock"),
+        json!({"workerId": "w", "newDuration": 1000}),
+    )
+    .await
+    .assert_error(400, "RestException", &message);
+    api.post(
+        &format!("/external-task/{id}/lock"),
+        json!({"workerId": "w", "lockDuration": 1000}),
+    )
+    .await
+    .assert_no_content();
+    assert_eq!(
+        api.get(&format!("/external-task/{id}")).await.body["suspended"],
+        json!(true)
+    );
+    assert_eq!(
+        api.get("/external-task/count?suspended=true").await.body,
+        json!({"count": 1})
+    );
+    api.post(&format!("/external-task/{id}/unlock"), json!(null))
+        .await
+        .assert_no_content();
+    assert!(
+        api.fetch_ids("w", "t", 1).await.is_empty(),
+        "suspended tasks are not fetched"
+    );
+    engine.set_suspended(id, false);
+    assert_eq!(api.fetch_ids("w", "t", 1).await, vec![id.clone()]);
+}
+
+#[tokio::test]
+async fn failure_messages_are_truncated_and_a_repeated_topic_replaces_the_earlier() {
+    let (engine, api, ids) = engine_with(vec![TaskSpec::new("t").business_key("b")]).await;
+    let id = &ids[0];
+    let repeated = api
+        .post(
+            "/external-task/fetchAndLock",
+            json!({"workerId": "w", "maxTasks": 1, "topics": [
+                {"topicName": "t", "lockDuration": 1000, "businessKey": "b"},
+                {"topicName": "t", "lockDuration": 1000, "businessKey": "other"}]}),
+        )
+        .await;
+    assert_eq!(repeated.body, json!([]), "the second entry for 't' wins");
+    api.fetch_ids("w", "t", 1).await;
+    let long = "x".repeat(1000);
+    api.post(
+        &format!("/external-task/{id}/failure"),
+        json!({"workerId": "w", "errorMessage": long, "retries": 3}),
+    )
+    .await
+    .assert_no_content();
+    let dto = api.get(&format!("/external-task/{id}")).await.body;
+    assert_eq!(dto["errorMessage"].as_str().map(str::len), Some(666));
+    assert_eq!(dto["retries"], json!(3));
+    assert_eq!(
+        dto["workerId"],
+        json!("w"),
+        "the worker is kept during the back-off"
+    );
+    // The same worker may still complete during the back-off.
+    api.complete(id, "w").await.assert_no_content();
+    assert_eq!(engine.outcome(id), Some(Outcome::Completed));
+}
