@@ -118,7 +118,7 @@ pub(crate) fn text_response(text: String) -> Response {
     let mut response = Response::new(Body::from(text));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/plain;charset=UTF-8"),
+        header::HeaderValue::from_static("text/plain"),
     );
     response
 }
