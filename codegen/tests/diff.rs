@@ -578,6 +578,10 @@ fn formats_are_deterministic_and_carry_the_summary() {
         "{markdown}"
     );
     assert!(
+        markdown.contains("## Breaking changes\n\n- `GET /ping` (`ping`): operation: removed: `ping() -> ()`\n- `Colour` (not used by operations): value \"green\": removed (variant `Green`)\n"),
+        "{markdown}"
+    );
+    assert!(
         markdown.contains("**BREAKING** value \"green\""),
         "{markdown}"
     );

@@ -196,6 +196,7 @@ pub(super) fn markdown(report: &Report) -> String {
         report.new.operations,
         report.new.types
     );
+    breaking_section(report, &mut out);
     if !report.tags.is_empty() {
         let _ = writeln!(out, "\n## Operations");
     }
@@ -251,6 +252,48 @@ pub(super) fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "\nNo changes.");
     }
     out
+}
+
+/// All breaking changes in one short list, before the details.
+fn breaking_section(report: &Report, out: &mut String) {
+    if report.summary.breaking == 0 {
+        return;
+    }
+    let _ = writeln!(out, "\n## Breaking changes\n");
+    for tag in &report.tags {
+        for op in &tag.operations {
+            for c in op
+                .changes
+                .iter()
+                .filter(|c| c.severity == Severity::Breaking)
+            {
+                let _ = writeln!(
+                    out,
+                    "- {} ({}): {}: {}",
+                    code(&format!("{} {}", op.method, op.path)),
+                    code(&op.operation_id),
+                    md_inline(&c.subject),
+                    md_inline(&c.detail)
+                );
+            }
+        }
+    }
+    for ty in &report.types {
+        for c in ty
+            .changes
+            .iter()
+            .filter(|c| c.severity == Severity::Breaking)
+        {
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}: {}",
+                code(&ty.name),
+                usage_word(ty.usage),
+                md_inline(&c.subject),
+                md_inline(&c.detail)
+            );
+        }
+    }
 }
 
 /// Pretty-printed JSON.
