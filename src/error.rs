@@ -172,18 +172,16 @@ impl Error {
     /// Whether retrying the same request later may succeed.
     ///
     /// True for connect failures, timeouts, other transport failures (e.g. a connection reset),
-    /// `429`, and `5xx` statuses — except an engine error body with status `500` that reports a
-    /// permanent problem: a `500` engine error counts as transient only for optimistic locking
-    /// (code 1), a deadlock (code 10000) or the engine's "too many requests" rejection of a
-    /// long poll.
+    /// `429 Too Many Requests` and `5xx` statuses other than `501`/`505`. The engine answers `500`
+    /// both for transient problems (optimistic locking, code 1; a deadlock, code 10000; its
+    /// long-poll queue being full) and for some permanent ones (e.g. `workerId is null`), so a
+    /// caller should bound its retries.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Connect { .. } | Error::Timeout { .. } => true,
             Error::Request { source, .. } => !source.is_builder(),
-            Error::UnexpectedStatus { status, .. } => {
-                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
-            }
-            Error::Engine(e) => e.is_transient(),
+            Error::UnexpectedStatus { status, .. } => transient_status(*status),
+            Error::Engine(e) => transient_status(e.status),
             _ => false,
         }
     }
@@ -256,22 +254,6 @@ impl EngineError {
             body,
         })
     }
-
-    fn is_transient(&self) -> bool {
-        match self.status {
-            StatusCode::TOO_MANY_REQUESTS
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT => true,
-            StatusCode::INTERNAL_SERVER_ERROR => {
-                matches!(self.code, Some(1) | Some(10000))
-                    || self.message.as_deref().is_some_and(|m| {
-                        m.starts_with("At the moment the server has to handle too many requests")
-                    })
-            }
-            s => s.is_server_error() && s != StatusCode::NOT_IMPLEMENTED,
-        }
-    }
 }
 
 impl std::fmt::Display for EngineError {
@@ -335,6 +317,15 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         end -= 1;
     }
     text[..end].to_owned()
+}
+
+/// A status worth retrying: `429`, or a server error other than "not implemented" and "HTTP
+/// version not supported".
+fn transient_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (status.is_server_error()
+            && status != StatusCode::NOT_IMPLEMENTED
+            && status != StatusCode::HTTP_VERSION_NOT_SUPPORTED)
 }
 
 fn content_type_suffix(content_type: &Option<String>) -> String {
@@ -426,26 +417,41 @@ mod tests {
     }
 
     #[test]
-    fn engine_500_is_transient_only_for_retryable_codes() {
-        let make = |code: serde_json::Value, message: &str| {
-            let body = serde_json::json!({"type": "ProcessEngineException", "message": message, "code": code});
+    fn transient_statuses() {
+        let engine = |status: StatusCode| {
+            let body =
+                serde_json::json!({"type": "ProcessEngineException", "message": "m", "code": 0});
             Error::Engine(Box::new(
-                EngineError::from_body(
-                    Method::POST,
-                    "/x".into(),
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    body,
-                )
-                .expect("an engine error"),
+                EngineError::from_body(Method::POST, "/x".into(), status, body)
+                    .expect("an engine error"),
             ))
         };
-        assert!(!make(serde_json::json!(0), "workerId is null").is_transient());
-        assert!(make(serde_json::json!(1), "optimistic locking").is_transient());
-        assert!(make(serde_json::json!(10000), "deadlock").is_transient());
-        assert!(make(
-            serde_json::Value::Null,
-            "At the moment the server has to handle too many requests at the same time. Please try again later."
-        )
-        .is_transient());
+        let unexpected = |status: StatusCode| Error::UnexpectedStatus {
+            method: Method::GET,
+            path: "/x".into(),
+            status,
+            content_type: None,
+            snippet: String::new(),
+        };
+        for (status, transient) in [
+            (StatusCode::BAD_REQUEST, false),
+            (StatusCode::UNAUTHORIZED, false),
+            (StatusCode::FORBIDDEN, false),
+            (StatusCode::NOT_FOUND, false),
+            (StatusCode::TOO_MANY_REQUESTS, true),
+            (StatusCode::INTERNAL_SERVER_ERROR, true),
+            (StatusCode::NOT_IMPLEMENTED, false),
+            (StatusCode::BAD_GATEWAY, true),
+            (StatusCode::SERVICE_UNAVAILABLE, true),
+            (StatusCode::GATEWAY_TIMEOUT, true),
+        ] {
+            assert_eq!(engine(status).is_transient(), transient, "engine {status}");
+            assert_eq!(
+                unexpected(status).is_transient(),
+                transient,
+                "unexpected {status}"
+            );
+        }
+        assert!(!Error::config("x").is_transient());
     }
 }
