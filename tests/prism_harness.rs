@@ -208,36 +208,53 @@ fn patches_apply_only_where_the_document_has_the_bug() {
         return;
     };
     let work = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
-    let pointer = "/components/schemas/VariableValueDto/properties/value";
+    let value = "/components/schemas/VariableValueDto/properties/value";
+    let code = "/components/schemas/ExceptionDto/properties/code";
+    let read = |path: &std::path::Path| -> serde_json::Value {
+        let bytes =
+            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+    };
 
+    // 7.13: `value` is `type: object`; ExceptionDto has no `code` yet.
     let old =
         prepare_document(&spec_file(&dir, DOC_7_13), work.path()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(old.patches.len(), 1, "{:?}", old.patches);
+    assert!(old.patches[0].starts_with(value), "{:?}", old.patches);
     assert!(
         old.path.starts_with(work.path()),
         "patched copy in the temp dir"
     );
-    assert_ne!(old.path, dir.join(DOC_7_13));
-    let written: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(&old.path).unwrap_or_else(|e| panic!("cannot read the copy: {e}")),
-    )
-    .unwrap_or_else(|e| panic!("the copy is not JSON: {e}"));
-    let value = written
-        .pointer(pointer)
-        .unwrap_or_else(|| panic!("{pointer}"));
-    assert!(value.get("type").is_none(), "{value}");
+    let written = read(&old.path);
+    assert!(written.pointer(&format!("{value}/type")).is_none());
+    assert!(written.pointer(code).is_none());
+    assert_eq!(written, old.json, "the copy is what the harness describes");
     // The original stays as it was.
-    let original: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join(DOC_7_13)).unwrap_or_else(|e| panic!("cannot read: {e}")),
-    )
-    .unwrap_or_else(|e| panic!("not JSON: {e}"));
     assert_eq!(
-        original.pointer(&format!("{pointer}/type")),
+        read(&dir.join(DOC_7_13)).pointer(&format!("{value}/type")),
         Some(&json!("object"))
     );
 
+    // 7.24: `value` is already any JSON; `code` is a non-nullable number.
     let new =
         prepare_document(&spec_file(&dir, DOC_7_24), work.path()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(new.patches.is_empty(), "{:?}", new.patches);
-    assert_eq!(new.path, dir.join(DOC_7_24), "7.24 is served unchanged");
+    assert_eq!(new.patches.len(), 1, "{:?}", new.patches);
+    assert!(new.patches[0].starts_with(code), "{:?}", new.patches);
+    let written = read(&new.path);
+    assert_eq!(
+        written.pointer(&format!("{code}/nullable")),
+        Some(&json!(true))
+    );
+    let original = read(&dir.join(DOC_7_24));
+    assert_eq!(written.pointer(value), original.pointer(value));
+    assert!(original.pointer(&format!("{code}/nullable")).is_none());
+
+    // A document without the bugs passes through untouched.
+    let fixed_path = work.path().join("fixed.json");
+    std::fs::write(&fixed_path, written.to_string())
+        .unwrap_or_else(|e| panic!("cannot write: {e}"));
+    let fixed = prepare_document(&fixed_path, work.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(fixed.patches.is_empty(), "{:?}", fixed.patches);
+    assert_eq!(fixed.path, fixed_path);
 }

@@ -44,11 +44,35 @@ fn value_is_any_json(value: &mut Value) -> bool {
     }
 }
 
-const PATCHES: &[Patch] = &[Patch {
-    pointer: "/components/schemas/VariableValueDto/properties/value",
-    what: "dropped `type: object` (a variable's value is any JSON value)",
-    apply: value_is_any_json,
-}];
+/// `ExceptionDto.code` is declared `type: number` without `nullable` (7.18 and later), but the engine
+/// writes `"code": null` for errors that carry no code (e.g. a `RestException` for an unknown
+/// task id). Prism in proxy mode would flag every such error body of a faithful engine. The patch
+/// marks the field nullable.
+fn code_is_nullable(code: &mut Value) -> bool {
+    match code.as_object_mut() {
+        Some(schema)
+            if schema.contains_key("type")
+                && schema.get("nullable") != Some(&Value::Bool(true)) =>
+        {
+            schema.insert("nullable".into(), Value::Bool(true));
+            true
+        }
+        _ => false,
+    }
+}
+
+const PATCHES: &[Patch] = &[
+    Patch {
+        pointer: "/components/schemas/VariableValueDto/properties/value",
+        what: "dropped `type: object` (a variable's value is any JSON value)",
+        apply: value_is_any_json,
+    },
+    Patch {
+        pointer: "/components/schemas/ExceptionDto/properties/code",
+        what: "made nullable (the engine writes `\"code\": null`)",
+        apply: code_is_nullable,
+    },
+];
 
 /// Reads `source` and applies the known patches; when any applies, writes the result to
 /// `work_dir` (a test's temporary folder) and serves that copy. The original is never changed.
