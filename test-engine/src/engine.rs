@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -35,6 +35,10 @@ pub(crate) struct Shared {
     pub omit_null_error_codes: bool,
     /// Required basic-auth credentials, if any.
     pub basic_auth: Option<(String, String)>,
+    /// Set by [`TestEngine::shutdown`]: pending long polls answer with the engine's 500.
+    pub shutting_down: AtomicBool,
+    /// Long polls currently waiting.
+    pub pending_polls: AtomicUsize,
 }
 
 impl Shared {
@@ -159,8 +163,22 @@ impl TestEngine {
         self.resume().await
     }
 
-    /// Stops the server and waits until its port is closed.
+    /// Shuts down like an application server: pending long polls are answered with
+    /// 500 `Request rejected due to shutdown of application server.`, then the server stops
+    /// and its port is closed. (Use [`TestEngine::stop`] for a crash-like stop.)
     pub async fn shutdown(self) {
+        if self.is_running() {
+            self.shared.shutting_down.store(true, Ordering::SeqCst);
+            self.shared.notify.notify_waiters();
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+            while self.shared.pending_polls.load(Ordering::SeqCst) > 0
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            // Give the connections a moment to write those answers.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         self.stop().await;
     }
 
@@ -428,6 +446,8 @@ impl TestEngineBuilder {
             counters: std::array::from_fn(|_| AtomicU64::new(0)),
             omit_null_error_codes: self.omit_null_error_codes,
             basic_auth: self.basic_auth,
+            shutting_down: AtomicBool::new(false),
+            pending_polls: AtomicUsize::new(0),
         });
         let handle = server::spawn(listener, shared.clone());
         Ok(TestEngine {

@@ -574,6 +574,7 @@ fn set_retries_bulk(
 /// timeout passes, then answers `[]`.
 async fn fetch_and_lock(shared: &Arc<Shared>, bytes: &Bytes) -> Result<Response, ApiError> {
     let request = FetchRequest::parse(bytes)?;
+    let _pending = PendingPoll::new(shared);
     let deadline = request
         .async_response_timeout
         .map(|ms| Instant::now() + Duration::from_millis(u64::try_from(ms).unwrap_or(0)));
@@ -606,6 +607,28 @@ async fn fetch_and_lock(shared: &Arc<Shared>, bytes: &Bytes) -> Result<Response,
             _ = &mut notified => {}
             _ = tokio::time::sleep_until(wake) => {}
         }
+        if shared.shutting_down.load(Ordering::SeqCst) {
+            return Err(ApiError::rest(
+                500,
+                "Request rejected due to shutdown of application server.",
+            ));
+        }
+    }
+}
+
+/// Counts a fetchAndLock request while it runs (so shutdown can wait for long polls).
+struct PendingPoll<'a>(&'a Shared);
+
+impl<'a> PendingPoll<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        shared.pending_polls.fetch_add(1, Ordering::SeqCst);
+        PendingPoll(shared)
+    }
+}
+
+impl Drop for PendingPoll<'_> {
+    fn drop(&mut self) {
+        self.0.pending_polls.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -145,3 +145,33 @@ async fn a_long_poll_picks_up_a_lock_expiring_in_real_time() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn shutdown_rejects_pending_long_polls_like_an_application_server() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    let poll = tokio::spawn({
+        let http = api.http.clone();
+        let url = format!("{}/external-task/fetchAndLock", api.base);
+        async move {
+            http.post(url)
+                .json(&long_poll_body("w", 20_000))
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let started = Instant::now();
+    engine.shutdown().await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let response = poll
+        .await
+        .expect("joined")
+        .expect("answered before the port closed");
+    assert_eq!(response.status().as_u16(), 500);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({"type": "RestException", "message": "Request rejected due to shutdown of application server.", "code": null})
+    );
+}
