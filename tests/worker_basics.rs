@@ -218,10 +218,10 @@ async fn a_long_handler_keeps_its_lock_by_automatic_extension() {
     let id = engine.create_task(TaskSpec::new("slow")).expect("task");
     let worker = Worker::builder(client(&engine))
         .worker_id("extender")
-        .lock_duration(Duration::from_millis(1000))
+        .lock_duration(Duration::from_millis(1600))
         .lock_extension(0.5)
         .subscribe("slow", |_task: Task| async {
-            tokio::time::sleep(Duration::from_millis(2600)).await;
+            tokio::time::sleep(Duration::from_millis(3500)).await;
             Ok::<_, BoxError>(Outcome::complete())
         })
         .build()
@@ -461,6 +461,81 @@ async fn subscription_options_reach_the_engine() {
     );
     assert_eq!(engine.outcome(&other_key), Some(EngineOutcome::Available));
     check_invariant(&engine, &[wanted], false);
+}
+
+#[tokio::test]
+async fn a_handler_can_extend_its_lock() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .lock_duration(Duration::from_secs(10))
+        .subscribe("t", |task: Task| async move {
+            let before = task.lock_remaining();
+            task.extend_lock(Duration::from_secs(600)).await?;
+            assert!(task.lock_remaining() > before);
+            Ok::<_, BoxError>(Outcome::complete())
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let summary = worker
+        .run_until(async {
+            while metrics.snapshot().completed == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+    assert_eq!(summary.metrics.lock_extensions, 1);
+    assert_eq!(summary.metrics.handler_errors, 0);
+    let until = engine.history(&id).into_iter().find_map(|e| match e {
+        TaskEvent::LockExtended { until, .. } => Some(until),
+        _ => None,
+    });
+    let until = until.expect("lock extended");
+    assert!(until - engine.now() > chrono::TimeDelta::seconds(500));
+    check_invariant(&engine, &[id], false);
+}
+
+#[tokio::test]
+async fn priority_and_creation_order_reach_the_engine() {
+    let engine = TestEngine::start().await.expect("engine");
+    let low = engine
+        .create_task(TaskSpec::new("p").priority(1))
+        .expect("task");
+    let high = engine
+        .create_task(TaskSpec::new("p").priority(50))
+        .expect("task");
+    engine.advance(Duration::from_secs(1));
+    let newest = engine
+        .create_task(TaskSpec::new("p").priority(1))
+        .expect("task");
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let o = order.clone();
+    let worker = Worker::builder(client(&engine))
+        .max_tasks(1)
+        .max_concurrent_handlers(1)
+        .use_priority(true)
+        .sort_by_create_time(camunda7_client::worker::SortOrder::Descending)
+        .subscribe("p", move |task: Task| {
+            let o = o.clone();
+            async move {
+                o.lock().map_err(|_| "poisoned")?.push(task.id().to_owned());
+                Ok::<_, BoxError>(Outcome::complete())
+            }
+        })
+        .build()
+        .expect("worker");
+    let seen = order.clone();
+    worker
+        .run_until(async move {
+            while seen.lock().map(|o| o.len()).unwrap_or(0) < 3 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+    let order = order.lock().expect("order").clone();
+    assert_eq!(order, vec![high.clone(), newest.clone(), low.clone()]);
+    check_invariant(&engine, &[low, high, newest], false);
 }
 
 #[test]

@@ -138,6 +138,48 @@ async fn a_connection_dropped_after_the_completion_applied_is_not_counted_twice(
 }
 
 #[tokio::test]
+async fn report_retries_stop_when_the_lock_expires() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    let outage = engine
+        .faults()
+        .on(Operation::Complete)
+        .fail_with_status(503)
+        .always();
+    let worker = Worker::builder(client(&engine))
+        .lock_duration(Duration::from_millis(800))
+        .no_lock_extension()
+        .report_backoff(Backoff::constant(Duration::from_millis(50)))
+        .max_concurrent_handlers(1)
+        .subscribe("t", complete)
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("report given up", LIMIT, || {
+        metrics.snapshot().reports_abandoned == 1
+    })
+    .await;
+    let retries = metrics.snapshot().report_retries;
+    println!("report retried {retries} times within an 800 ms lock, then given up");
+    // 800 ms / 50 ms at most, plus slack in case the next round has already begun.
+    assert!((1..=40).contains(&retries), "{retries}");
+
+    // The engine recovers; the lock has run out, so the task is fetched and completed again.
+    outage.remove();
+    wait_until("completed after the outage", LIMIT, || {
+        engine.outcome(&id) == Some(EngineOutcome::Completed)
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    assert_eq!(summary.metrics.completed, 1);
+    assert!(summary.metrics.fetched >= 2);
+    check_invariant(&engine, &[id], false);
+}
+
+#[tokio::test]
 async fn shutdown_during_a_long_poll_returns_within_a_second() {
     let engine = TestEngine::start().await.expect("engine");
     let worker = Worker::builder(client(&engine))

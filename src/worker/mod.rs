@@ -3,19 +3,20 @@
 //! results, retrying what can be retried and never reporting a result twice.
 //!
 //! ```no_run
-//! use camunda7_client::{Client, worker::{Outcome, Task, Worker}};
+//! use camunda7_client::{worker::{Outcome, Task, Worker}, BoxError, Client};
 //!
-//! async fn charge(task: Task) -> Result<Outcome, camunda7_client::BoxError> {
+//! async fn charge(task: Task) -> Result<Outcome, BoxError> {
 //!     let amount: i64 = task.variables().get("amount")?;
 //!     Ok(Outcome::complete().variable("receipt", format!("charged {amount}")))
 //! }
 //!
-//! # async fn run() -> Result<(), camunda7_client::Error> {
-//! let client = Client::new("http://localhost:8080/engine-rest")?;
-//! let worker = Worker::builder(client).subscribe("charge-card", charge).build()?;
-//! let summary = worker.run_until(async { tokio::signal::ctrl_c().await.ok(); }).await;
-//! println!("{:?}", summary.metrics);
-//! # Ok(()) }
+//! #[tokio::main]
+//! async fn main() -> Result<(), BoxError> {
+//!     let client = Client::new("http://localhost:8080/engine-rest")?;
+//!     let worker = Worker::builder(client).subscribe("charge-card", charge).build()?;
+//!     worker.run_until(async { tokio::signal::ctrl_c().await.ok(); }).await;
+//!     Ok(())
+//! }
 //! ```
 //!
 //! How it works:
