@@ -199,7 +199,10 @@ async fn chaos_ten_thousand_tasks_none_lost_none_completed_twice() {
         .iter()
         .map(|m| m.reports_lock_lost + m.reports_not_found + m.duplicates_skipped)
         .sum::<u64>();
-    assert!(expiry_effects > 0, "no lock expired under a running handler");
+    assert!(
+        expiry_effects > 0,
+        "no lock expired under a running handler"
+    );
     // Confirmed completions never exceed the engine's (a presumed-applied one is not counted).
     assert!(ma.completed + mb.completed <= stats.completed);
 }
