@@ -20,7 +20,7 @@ const TASKS_PER_TOPIC: u64 = 1_500;
 /// `charge-card`: declines every 10th amount (BPMN error), fails on every 25th (incident),
 /// completes the rest with a receipt number.
 async fn charge_card(task: Task) -> Result<Outcome, BoxError> {
-    let amount: i64 = task.variables().get_opt("amount")?.unwrap_or(0);
+    let amount: i64 = task.variables().get("amount")?; // missing: a handler error, retried
     tokio::time::sleep(Duration::from_millis(2)).await; // "calling the payment service"
     Ok(if amount % 25 == 0 {
         Outcome::failure("card expired")
