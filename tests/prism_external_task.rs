@@ -53,6 +53,9 @@ async fn external_task_operations_conform_to_camunda_documents() {
         for v in &r.response_violations {
             println!("{}: example vs. schema: {v}", r.document);
         }
+        for v in &r.invalid_examples {
+            println!("{}: request example vs. schema: {v}", r.document);
+        }
         operations += r.operations.len();
         violations += r.request_violations.len();
         failures.extend(r.failures.iter().map(|f| format!("{}: {f}", r.document)));
@@ -85,6 +88,11 @@ struct Report {
     /// Operations of the client that the document does not have.
     absent: Vec<&'static str>,
     requests: usize,
+    /// Camunda's documented request bodies read into our types and sent through our client.
+    request_examples: usize,
+    /// Camunda's request examples that Prism finds in violation of Camunda's own schema
+    /// (checked by sending them raw); skipped, since no correct client could send them.
+    invalid_examples: Vec<String>,
     request_violations: Vec<String>,
     /// Prism's mocked response does not match the document's own schema: Camunda's examples
     /// disagree with Camunda's schemas. Not the client's doing; reported, not failed.
@@ -105,12 +113,14 @@ impl Report {
             format!(", not in this document: {}", self.absent.join(", "))
         };
         format!(
-            "prism contract: {}{patched}: {} operations, {} requests, {} request violations, {} failures{absent}; Prism's example responses vs. the document's own schemas: {} violations",
+            "prism contract: {}{patched}: {} operations, {} requests ({} of them Camunda's documented request examples), {} request violations, {} failures{absent}; Camunda's examples vs. its own schemas: {} invalid request examples skipped, {} response violations",
             self.document,
             self.operations.len(),
             self.requests,
+            self.request_examples,
             self.request_violations.len(),
             self.failures.len(),
+            self.invalid_examples.len(),
             self.response_violations.len(),
         )
     }
@@ -259,6 +269,92 @@ impl Contract {
                 }
             }
         }
+    }
+
+    /// Camunda's own request examples for an operation: each must read into our body type and
+    /// write back without losing a field, and, sent through our client, pass Prism.
+    async fn request_examples<B, T, F, Fut>(
+        &mut self,
+        operation_id: &'static str,
+        method: &str,
+        path: &str,
+        call: F,
+    ) where
+        B: serde::de::DeserializeOwned + Serialize,
+        F: Fn(Client, B) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let base = self.recorder.base_url();
+        for (name, example) in self.doc.request_examples(method, path) {
+            let label = format!("{operation_id} [request {name}]");
+            // First the example as written: Prism judges whether Camunda's own example fits
+            // Camunda's own schema.
+            let invalid = self.raw_request_violations(method, path, &example).await;
+            if !invalid.is_empty() {
+                for v in invalid {
+                    self.report.invalid_examples.push(format!("{label}: {v}"));
+                }
+                continue;
+            }
+            let body: B = match serde_json::from_value(example.clone()) {
+                Ok(body) => body,
+                Err(e) => {
+                    self.fail(format!(
+                        "{label}: Camunda's example does not read into our type: {e}"
+                    ));
+                    continue;
+                }
+            };
+            if let Err(e) = round_trips(&body, 0, Some(&example)) {
+                self.fail(format!("{label}: {e}"));
+            }
+            let mark = self.recorder.mark();
+            let result = call(client(&base, None), body).await;
+            self.report.request_examples += 1;
+            let Some(exchange) = self.one_exchange(&label, mark) else {
+                continue;
+            };
+            if let Err(e) = result {
+                self.fail(format!(
+                    "{label}: {} answered {} and our client failed: {e}",
+                    exchange.describe(),
+                    exchange.status
+                ));
+            }
+        }
+    }
+
+    /// Sends `body` as is (no client types involved) and returns the request violations Prism
+    /// reported; a transport failure is recorded as a failure.
+    async fn raw_request_violations(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &Value,
+    ) -> Vec<String> {
+        let url = format!(
+            "{}{}",
+            self.recorder.base_url(),
+            path.replace("{id}", TASK_ID)
+        );
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+            .unwrap_or(reqwest::Method::POST);
+        let mark = self.recorder.mark();
+        let sent = reqwest::Client::new()
+            .request(method, &url)
+            .basic_auth("demo", Some("demo"))
+            .json(body)
+            .send()
+            .await;
+        let exchanges = self.recorder.since(mark);
+        self.report.requests += exchanges.len();
+        if let Err(e) = sent {
+            self.fail(format!("raw {url}: {e}"));
+        }
+        exchanges
+            .iter()
+            .flat_map(|x| x.request_violations().into_iter().map(|v| v.to_string()))
+            .collect()
     }
 
     /// The single exchange made since `mark`; records its violations.
@@ -824,6 +920,145 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/unlock",
         |client| async move { client.external_task().unlock(TASK_ID).await },
         ok,
+    )
+    .await;
+
+    request_examples(c).await;
+}
+
+/// Camunda's documented request bodies, for every operation that has some.
+async fn request_examples(c: &mut Contract) {
+    c.request_examples(
+        "queryExternalTasks",
+        "post",
+        "/external-task",
+        |client, body: ExternalTaskQueryDto| async move {
+            let query = QueryExternalTasksQuery::default();
+            client
+                .external_task()
+                .query_external_tasks(&query, &body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "queryExternalTasksCount",
+        "post",
+        "/external-task/count",
+        |client, body: ExternalTaskQueryDto| async move {
+            client
+                .external_task()
+                .query_external_tasks_count(&body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "fetchAndLock",
+        "post",
+        "/external-task/fetchAndLock",
+        |client, body: FetchExternalTasksDto| async move {
+            client.external_task().fetch_and_lock(&body).await
+        },
+    )
+    .await;
+    c.request_examples(
+        "setExternalTaskRetries",
+        "put",
+        "/external-task/retries",
+        |client, body: SetRetriesForExternalTasksDto| async move {
+            client
+                .external_task()
+                .set_external_task_retries(&body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "setExternalTaskRetriesAsyncOperation",
+        "post",
+        "/external-task/retries-async",
+        |client, body: SetRetriesForExternalTasksDto| async move {
+            client
+                .external_task()
+                .set_external_task_retries_async_operation(&body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "handleExternalTaskBpmnError",
+        "post",
+        "/external-task/{id}/bpmnError",
+        |client, body: ExternalTaskBpmnError| async move {
+            client
+                .external_task()
+                .handle_external_task_bpmn_error(TASK_ID, &body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "completeExternalTaskResource",
+        "post",
+        "/external-task/{id}/complete",
+        |client, body: CompleteExternalTaskDto| async move {
+            client
+                .external_task()
+                .complete_external_task_resource(TASK_ID, &body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "extendLock",
+        "post",
+        "/external-task/{id}/extendLock",
+        |client, body: ExtendLockOnExternalTaskDto| async move {
+            client.external_task().extend_lock(TASK_ID, &body).await
+        },
+    )
+    .await;
+    c.request_examples(
+        "handleFailure",
+        "post",
+        "/external-task/{id}/failure",
+        |client, body: ExternalTaskFailureDto| async move {
+            client.external_task().handle_failure(TASK_ID, &body).await
+        },
+    )
+    .await;
+    c.request_examples(
+        "lock",
+        "post",
+        "/external-task/{id}/lock",
+        |client, body: LockExternalTaskDto| async move {
+            client.external_task().lock(TASK_ID, &body).await
+        },
+    )
+    .await;
+    c.request_examples(
+        "setExternalTaskResourcePriority",
+        "put",
+        "/external-task/{id}/priority",
+        |client, body: PriorityDto| async move {
+            client
+                .external_task()
+                .set_external_task_resource_priority(TASK_ID, &body)
+                .await
+        },
+    )
+    .await;
+    c.request_examples(
+        "setExternalTaskResourceRetries",
+        "put",
+        "/external-task/{id}/retries",
+        |client, body: RetriesDto| async move {
+            client
+                .external_task()
+                .set_external_task_resource_retries(TASK_ID, &body)
+                .await
+        },
     )
     .await;
 }

@@ -152,4 +152,20 @@ impl PreparedDocument {
         }
         names
     }
+
+    /// The examples the document gives for the JSON request body of an operation, by name.
+    pub fn request_examples(&self, method: &str, path: &str) -> Vec<(String, Value)> {
+        self.operation(method, path)
+            .and_then(|op| op.pointer("/requestBody/content/application~1json/examples"))
+            .and_then(Value::as_object)
+            .map(|examples| {
+                examples
+                    .iter()
+                    .filter_map(|(name, example)| {
+                        example.get("value").map(|v| (name.clone(), v.clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
