@@ -10,11 +10,12 @@ pub fn sanitize(text: &str) -> Option<String> {
     }
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
-    // Width of the marker of the list item whose continuation lines we are in.
-    let mut list_indent: Option<usize> = None;
+    // Consecutive prose lines, escaped together so links and code spans may span lines.
+    let mut prose: Vec<&str> = Vec::new();
     for raw_line in text.lines() {
         let line = raw_line.trim();
         if let Some(rest) = line.strip_prefix("```") {
+            flush_prose(&mut prose, &mut out);
             if in_fence {
                 out.push("```".to_owned());
             } else if rest.trim().is_empty() || rest.trim() == "rust" {
@@ -23,28 +24,13 @@ pub fn sanitize(text: &str) -> Option<String> {
                 out.push(format!("```{}", rest.trim()));
             }
             in_fence = !in_fence;
-            list_indent = None;
-            continue;
-        }
-        if in_fence {
+        } else if in_fence {
             out.push(raw_line.trim_end().to_owned());
-            continue;
-        }
-        if line.is_empty() {
-            list_indent = None;
-            out.push(String::new());
-            continue;
-        }
-        let escaped = escape_inline(line);
-        if let Some(width) = list_marker_width(line) {
-            list_indent = Some(width);
-            out.push(escaped);
-        } else if let Some(width) = list_indent {
-            out.push(format!("{}{escaped}", " ".repeat(width)));
         } else {
-            out.push(escaped);
+            prose.push(line);
         }
     }
+    flush_prose(&mut prose, &mut out);
     if in_fence {
         out.push("```".to_owned());
     }
@@ -52,6 +38,30 @@ pub fn sanitize(text: &str) -> Option<String> {
         out.pop();
     }
     Some(out.join("\n"))
+}
+
+/// Escapes the collected prose lines and indents list-item continuations.
+fn flush_prose(prose: &mut Vec<&str>, out: &mut Vec<String>) {
+    if prose.is_empty() {
+        return;
+    }
+    let escaped = escape_inline(&prose.join("\n"));
+    prose.clear();
+    // Width of the marker of the list item whose continuation lines we are in.
+    let mut list_indent: Option<usize> = None;
+    for line in escaped.lines() {
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+        } else if let Some(width) = list_marker_width(line) {
+            list_indent = Some(width);
+            out.push(line.to_owned());
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{line}", " ".repeat(width)));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
 }
 
 /// `* `, `- `, `+ ` or `12. ` / `12) ` at the start of a line: the marker's width.
@@ -82,13 +92,21 @@ fn escape_inline(line: &str) -> String {
             continue;
         }
         if !in_code {
+            if out.ends_with("](") {
+                if let Some(close) = rest.find(')') {
+                    // A link target: keep it whole, even when the document wrapped it.
+                    let target: String = rest[..close].split_whitespace().collect();
+                    out.push_str(&target);
+                    rest = &rest[close..];
+                    continue;
+                }
+            }
             if rest.starts_with("http://") || rest.starts_with("https://") {
                 let end = rest
                     .find(|c: char| c.is_whitespace() || matches!(c, ')' | '<' | '>' | '"' | '`'))
                     .unwrap_or(rest.len());
                 let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
-                let previous = out.chars().last();
-                if previous == Some('(') {
+                if out.ends_with("](") {
                     // Already the target of a Markdown link.
                     out.push_str(url);
                 } else {
@@ -112,7 +130,7 @@ fn escape_inline(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     if in_code {
-        // An unbalanced backtick would swallow the next line; close it here.
+        // An unbalanced backtick would swallow what follows; close it here.
         out.push('`');
     }
     out
@@ -154,14 +172,24 @@ mod tests {
 
     #[test]
     fn brackets_html_and_urls_are_escaped() {
-        let doc = sanitize("A [link](https://x.org/a) and [x] and List<String> at https://y.org.")
-            .unwrap_or_default();
+        let doc = sanitize(
+            "A [link](https://x.org/a) and [x] and List<String> at https://y.org. (https://z.org)",
+        )
+        .unwrap_or_default();
         assert_eq!(
             doc,
-            "A [link](https://x.org/a) and \\[x\\] and List&lt;String&gt; at <https://y.org>."
+            "A [link](https://x.org/a) and \\[x\\] and List&lt;String&gt; at <https://y.org>. (<https://z.org>)"
         );
         let code = sanitize("Use `a<b>` here").unwrap_or_default();
         assert_eq!(code, "Use `a<b>` here");
+    }
+
+    #[test]
+    fn links_may_span_lines() {
+        let doc = sanitize("see [Get\nCount](https://x.org/c) now").unwrap_or_default();
+        assert_eq!(doc, "see [Get\nCount](https://x.org/c) now");
+        let wrapped = sanitize("[Jobs](https://x.org/post-\nquery/) method").unwrap_or_default();
+        assert_eq!(wrapped, "[Jobs](https://x.org/post-query/) method");
     }
 
     #[test]
