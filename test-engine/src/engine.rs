@@ -39,6 +39,10 @@ pub(crate) struct Shared {
     pub shutting_down: AtomicBool,
     /// Long polls currently waiting.
     pub pending_polls: AtomicUsize,
+    /// Whether a newly queued long poll cancels an older one of the same worker (503).
+    pub unique_worker_request: bool,
+    /// Per worker id, the number of the newest queued long poll.
+    pub poll_generations: Mutex<HashMap<String, u64>>,
 }
 
 impl Shared {
@@ -50,6 +54,26 @@ impl Shared {
     /// The engine clock's current time in epoch milliseconds.
     pub fn now(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Registers a queued long poll of `worker` and returns its number.
+    pub fn queue_poll(&self, worker: &str) -> u64 {
+        let mut generations = self
+            .poll_generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let next = generations.get(worker).copied().unwrap_or(0) + 1;
+        generations.insert(worker.to_owned(), next);
+        next
+    }
+
+    /// Whether a newer long poll of `worker` replaced poll number `generation`.
+    pub fn poll_superseded(&self, worker: &str, generation: u64) -> bool {
+        self.poll_generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(worker)
+            .is_some_and(|&newest| newest != generation)
     }
 }
 
@@ -113,6 +137,7 @@ impl TestEngine {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             omit_null_error_codes: false,
             basic_auth: None,
+            unique_worker_request: false,
         }
     }
 
@@ -409,9 +434,18 @@ pub struct TestEngineBuilder {
     addr: SocketAddr,
     omit_null_error_codes: bool,
     basic_auth: Option<(String, String)>,
+    unique_worker_request: bool,
 }
 
 impl TestEngineBuilder {
+    /// Like the engine's `fetch-and-lock-unique-worker-request` setting (off by default): a
+    /// newly queued long poll cancels an older pending one with the same `workerId`, which then
+    /// gets 503 with an empty body.
+    pub fn unique_worker_request(mut self, unique: bool) -> Self {
+        self.unique_worker_request = unique;
+        self
+    }
+
     /// The address to listen on (default 127.0.0.1 with an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -448,6 +482,8 @@ impl TestEngineBuilder {
             basic_auth: self.basic_auth,
             shutting_down: AtomicBool::new(false),
             pending_polls: AtomicUsize::new(0),
+            unique_worker_request: self.unique_worker_request,
+            poll_generations: Mutex::new(HashMap::new()),
         });
         let handle = server::spawn(listener, shared.clone());
         Ok(TestEngine {

@@ -573,6 +573,7 @@ fn set_retries_bulk(
 /// (woken by task creation, unlock, failure, retries updates, clock moves, lock expiry) or the
 /// timeout passes, then answers `[]`.
 async fn fetch_and_lock(shared: &Arc<Shared>, bytes: &Bytes) -> Result<Response, ApiError> {
+    let mut generation = None;
     let request = FetchRequest::parse(bytes)?;
     let _pending = PendingPoll::new(shared);
     let deadline = request
@@ -597,6 +598,19 @@ async fn fetch_and_lock(shared: &Arc<Shared>, bytes: &Bytes) -> Result<Response,
         let real_now = Instant::now();
         if real_now >= deadline {
             return Ok(json_response(200, &json!([])));
+        }
+        if shared.unique_worker_request {
+            match generation {
+                None => {
+                    generation = Some(shared.queue_poll(&request.worker_id));
+                    // Wake the older poll of this worker so it can give way.
+                    shared.notify.notify_waiters();
+                }
+                Some(mine) if shared.poll_superseded(&request.worker_id, mine) => {
+                    return Ok(empty_response(503));
+                }
+                Some(_) => {}
+            }
         }
         let mut wake = deadline;
         if let (Some(expiry), false) = (next_expiry, shared.clock.is_frozen()) {

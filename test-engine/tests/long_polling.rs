@@ -175,3 +175,39 @@ async fn shutdown_rejects_pending_long_polls_like_an_application_server() {
         json!({"type": "RestException", "message": "Request rejected due to shutdown of application server.", "code": null})
     );
 }
+
+#[tokio::test]
+async fn with_unique_worker_requests_a_new_poll_cancels_the_older_one() {
+    let engine = TestEngine::builder()
+        .unique_worker_request(true)
+        .start()
+        .await
+        .expect("engine");
+    let api = Api::new(&engine);
+    let spawn_poll = |worker: &'static str| {
+        let http = api.http.clone();
+        let url = format!("{}/external-task/fetchAndLock", api.base);
+        tokio::spawn(async move {
+            // One task per poll, so both waiting workers get one.
+            let body = json!({"workerId": worker, "maxTasks": 1, "asyncResponseTimeout": 20_000,
+                              "topics": [{"topicName": "t", "lockDuration": 10_000}]});
+            let response = http.post(url).json(&body).send().await.expect("answered");
+            response.status().as_u16()
+        })
+    };
+    let first = spawn_poll("w");
+    let other = spawn_poll("v");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let second = spawn_poll("w");
+    let status = tokio::time::timeout(Duration::from_secs(5), first)
+        .await
+        .expect("cancelled")
+        .expect("joined");
+    assert_eq!(status, 503);
+    assert!(!other.is_finished(), "another worker's poll is untouched");
+    engine
+        .create_tasks([TaskSpec::new("t"), TaskSpec::new("t")])
+        .expect("valid");
+    assert_eq!(second.await.expect("joined"), 200);
+    assert_eq!(other.await.expect("joined"), 200);
+}
