@@ -538,6 +538,74 @@ async fn priority_and_creation_order_reach_the_engine() {
     check_invariant(&engine, &[low, high, newest], false);
 }
 
+/// A `Write` that appends to a shared buffer, for capturing log output.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn spans_name_the_worker_the_poll_and_the_task_with_its_outcome() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // Current-thread runtime: every spawned task runs on this thread, under this subscriber.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("traced")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .worker_id("tracer")
+        .subscribe("traced", |_t: Task| async {
+            Ok::<_, BoxError>(Outcome::bpmn_error("E"))
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    worker
+        .run_until(async {
+            while metrics.snapshot().bpmn_errors == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+    let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+    let task_line = text
+        .lines()
+        .find(|l| l.contains("task done"))
+        .unwrap_or_else(|| panic!("no task line in:\n{text}"));
+    for part in [
+        "task{",
+        "worker_id=tracer",
+        "topic=traced",
+        &format!("task_id={id}"),
+        "outcome=\"bpmn_error\"",
+        "report=\"confirmed\"",
+    ] {
+        assert!(task_line.contains(part), "{part} missing from: {task_line}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.contains("poll{worker_id=tracer max_tasks=10") && l.contains("polled")),
+        "no poll span in:\n{text}"
+    );
+    check_invariant(&engine, &[id], false);
+}
+
 #[test]
 fn invalid_configurations_are_rejected() {
     let client = camunda7_client::Client::new("http://127.0.0.1:9/engine-rest").expect("client");

@@ -15,7 +15,8 @@ use serde_json::json;
 use worker_support::{all_final, check_invariant, client};
 
 const TASKS: usize = 10_000;
-const LIMIT: Duration = Duration::from_secs(110);
+// Typically 30-60 s in debug on 2 busy cores; the limit only catches a hang.
+const LIMIT: Duration = Duration::from_secs(180);
 
 async fn chaotic(task: Task) -> Result<Outcome, BoxError> {
     let kind: String = task.variables().get("kind")?;

@@ -180,6 +180,53 @@ async fn report_retries_stop_when_the_lock_expires() {
 }
 
 #[tokio::test]
+async fn a_task_gone_before_the_report_is_dropped_as_not_found() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    let started = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Notify::new());
+    let (s, r) = (started.clone(), release.clone());
+    let worker = Worker::builder(client(&engine))
+        .worker_id("w")
+        .report_backoff(quick_backoff())
+        .subscribe("t", move |_task: Task| {
+            let (s, r) = (s.clone(), r.clone());
+            async move {
+                s.notify_one();
+                r.notified().await;
+                Ok::<_, BoxError>(Outcome::complete())
+            }
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    started.notified().await;
+    // Someone else completes the task (with the same worker id) while the handler runs.
+    let body: camunda7_client::models::CompleteExternalTaskDto =
+        serde_json::from_value(serde_json::json!({ "workerId": "w" })).expect("body");
+    client(&engine)
+        .external_task()
+        .complete_external_task_resource(&id, &body)
+        .await
+        .expect("complete");
+    release.notify_one();
+    wait_until("report dropped", LIMIT, || {
+        metrics.snapshot().reports_not_found == 1
+    })
+    .await;
+    shutdown.shutdown();
+    let m = run.await.expect("worker").metrics;
+    assert_eq!(
+        (m.completed, m.report_retries, m.reports_presumed_applied),
+        (0, 0, 0)
+    );
+    assert_eq!(engine.requests(Operation::Complete), 2);
+    check_invariant(&engine, &[id], false);
+}
+
+#[tokio::test]
 async fn shutdown_during_a_long_poll_returns_within_a_second() {
     let engine = TestEngine::start().await.expect("engine");
     let worker = Worker::builder(client(&engine))

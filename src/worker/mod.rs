@@ -604,6 +604,7 @@ impl Worker {
                 Ok(tasks) => {
                     fetch_failures = 0;
                     poll_span.record("fetched", tasks.len());
+                    poll_span.in_scope(|| tracing::debug!(fetched = tasks.len(), "polled"));
                     if tasks.is_empty() {
                         metrics.inc(|c| &c.empty_polls);
                         empty_polls = empty_polls.saturating_add(1);
