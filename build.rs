@@ -46,6 +46,17 @@ fn run() -> Result<(), String> {
             for warning in &generated.warnings {
                 println!("cargo:warning={}: {warning}", spec.display());
             }
+            // One cfg per generated tag module, so tests that need the full API can say
+            // `#![cfg(camunda_api = "deployment")]` and compile to nothing otherwise.
+            println!("cargo:rustc-check-cfg=cfg(camunda_api, values(any()))");
+            for line in generated.code.lines() {
+                if let Some(module) = line
+                    .strip_prefix("pub mod ")
+                    .and_then(|l| l.strip_suffix(" {"))
+                {
+                    println!("cargo:rustc-cfg=camunda_api=\"{module}\"");
+                }
+            }
             let target = out_dir.join("generated.rs");
             std::fs::write(&target, generated.code)
                 .map_err(|e| format!("cannot write {}: {e}", target.display()))
