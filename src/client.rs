@@ -517,10 +517,17 @@ impl Response {
             snippet: snippet(&bytes),
             source,
         };
+        // Fast path: plain serde_json (tracking the JSON path costs about as much as the decoding
+        // itself). Trailing data after the document is an error too.
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+            return Ok(value);
+        }
+        // Decoding is deterministic, so decoding again with path tracking fails the same way and
+        // tells where.
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
-        // Trailing data after the document is an error too.
         de.end().map_err(|e| decode_error(".".to_owned(), e))?;
         Ok(value)
     }
