@@ -15,7 +15,8 @@
 //!
 //! Knobs (all optional): `CAMUNDA_UPSTREAM_FILTER` (comma-separated substrings of file names to
 //! keep, e.g. `7.13,7.24.0-SNAPSHOT`), `CAMUNDA_UPSTREAM_TIMEOUT_SECS` (per document `cargo
-//! check` limit, default 1800), `CAMUNDA_UPSTREAM_JOBS` (`cargo check --jobs`).
+//! check` limit, default 1200; generating is bounded by 300 s), `CAMUNDA_UPSTREAM_JOBS`
+//! (`cargo check --jobs`).
 
 use camunda7_codegen::{generate_file, Settings};
 use std::fs::File;
@@ -25,7 +26,10 @@ use std::time::{Duration, Instant};
 
 /// Default limit for one document's `cargo check` (a cold check of the dependencies included,
 /// on a busy machine).
-const DEFAULT_TIMEOUT_SECS: u64 = 1800;
+const DEFAULT_TIMEOUT_SECS: u64 = 1200;
+
+/// Limit for generating one document twice in this process (normally a few seconds).
+const GENERATE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How many error lines of a failing document are shown.
 const SHOWN_ERRORS: usize = 12;
@@ -77,10 +81,23 @@ fn every_upstream_document_generates_and_compiles() {
     let mut failures: Vec<(String, Vec<String>)> = Vec::new();
     for document in &selected {
         let name = file_name(document);
-        let problems = match check_generation(document) {
-            Err(problems) => {
+        let problems = match check_generation_bounded(document) {
+            Err(Generation::Failed(problems)) => {
                 println!("{name}: generation FAILED");
                 problems
+            }
+            Err(Generation::Hung) => {
+                // The generating thread cannot be stopped; report what is known and end here.
+                println!("{name}: generation did not finish");
+                failures.push((
+                    name.clone(),
+                    vec![format!(
+                        "generating did not finish within {} s (a loop in the generator?); \
+                         the remaining documents were not tried",
+                        GENERATE_TIMEOUT.as_secs()
+                    )],
+                ));
+                break;
             }
             Ok(warnings) => {
                 let started = Instant::now();
@@ -182,6 +199,30 @@ fn list_var(name: &str) -> Option<Vec<String>> {
         .map(str::to_owned)
         .collect();
     (!items.is_empty()).then_some(items)
+}
+
+/// Why a document did not get past generation.
+enum Generation {
+    /// Errors, or different output on the second run.
+    Failed(Vec<String>),
+    /// Still running after [`GENERATE_TIMEOUT`].
+    Hung,
+}
+
+/// [`check_generation`] on a thread of its own, bounded by [`GENERATE_TIMEOUT`].
+fn check_generation_bounded(document: &Path) -> Result<usize, Generation> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let path = document.to_owned();
+    std::thread::spawn(move || {
+        let _ = send.send(check_generation(&path));
+    });
+    match receive.recv_timeout(GENERATE_TIMEOUT) {
+        Ok(result) => result.map_err(Generation::Failed),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Generation::Hung),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Generation::Failed(vec![
+            "the generator panicked (see the output above)".to_owned(),
+        ])),
+    }
 }
 
 /// Generates twice with the settings `build.rs` uses; the number of warnings, or the problems.
