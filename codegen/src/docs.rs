@@ -92,7 +92,7 @@ fn escape_inline(line: &str) -> String {
             continue;
         }
         if !in_code {
-            if out.ends_with("](") {
+            if out.ends_with("](") && !rest.starts_with(')') {
                 if let Some(close) = rest.find(')') {
                     // A link target: keep it whole, even when the document wrapped it.
                     let target: String = rest[..close].split_whitespace().collect();
@@ -188,6 +188,8 @@ mod tests {
     fn links_may_span_lines() {
         let doc = sanitize("see [Get\nCount](https://x.org/c) now").unwrap_or_default();
         assert_eq!(doc, "see [Get\nCount](https://x.org/c) now");
+        let empty = sanitize("an [empty]() target").unwrap_or_default();
+        assert_eq!(empty, "an [empty]() target");
         let wrapped = sanitize("[Jobs](https://x.org/post-\nquery/) method").unwrap_or_default();
         assert_eq!(wrapped, "[Jobs](https://x.org/post-query/) method");
     }
