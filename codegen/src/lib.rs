@@ -2,7 +2,7 @@
 //! engine REST OpenAPI 3.0 document.
 //!
 //! The pipeline, one module per stage: [`load`] (YAML or JSON → `openapiv3`) → [`resolve`]
-//! (`$ref`s) → [`model`] (plain data: types and operations) → [`emit`] (tokens) → [`format`]
+//! (`$ref`s) → [`model`] (plain data: types and operations) → [`emit`] (tokens) → [`mod@format`]
 //! (`prettyplease`). Problems are collected as [`Diagnostic`]s naming where in the document
 //! they are; nothing here panics on a bad document.
 //!
