@@ -96,7 +96,8 @@ fn ty(t: &TypeRef) -> TokenStream {
     }
 }
 
-fn emit_models(model: &Model) -> TokenStream {
+/// `pub mod models { .. }` alone.
+pub fn emit_models(model: &Model) -> TokenStream {
     let mut uses = Uses::default();
     let mut serde_derives = false;
     let mut file_parts = false;
@@ -414,7 +415,8 @@ fn emit_enum(name: &Ident, docs: &TokenStream, e: &EnumDef) -> TokenStream {
     }
 }
 
-fn emit_tag(tag: &Tag, model: &Model) -> TokenStream {
+/// One tag module alone.
+pub fn emit_tag(tag: &Tag, model: &Model) -> TokenStream {
     let module = ident(&tag.module);
     let api = ident(&tag.api);
     let accessor = ident(&tag.accessor);

@@ -73,8 +73,30 @@ pub fn build_model(text: &str, settings: &Settings) -> Result<(Model, Vec<Diagno
 pub fn generate(text: &str, settings: &Settings) -> Result<Generated, Failure> {
     let (model, warnings) = build_model(text, settings)?;
     let mut code = header(&model);
-    code.push_str(&format::format(emit::emit(&model))?);
+    code.push_str(&emit_and_format(&model)?);
     Ok(Generated { code, warnings })
+}
+
+/// `format(emit(model))`, with the models module and the tag modules emitted and formatted on
+/// two threads (top-level items format independently, so the text is the same).
+fn emit_and_format(model: &Model) -> Result<String, Failure> {
+    let (models, tags) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| format::format(emit::emit_models(model)));
+        let tags = model
+            .tags
+            .iter()
+            .map(|tag| format::format(emit::emit_tag(tag, model)))
+            .collect::<Result<Vec<String>, Failure>>();
+        (models.join(), tags)
+    });
+    let models = models.map_err(|_| {
+        Failure::single("generator", "internal error: formatting the models failed")
+    })??;
+    let mut code = models;
+    for tag in tags? {
+        code.push_str(&tag);
+    }
+    Ok(code)
 }
 
 /// Reads `path` and generates the client code for it.
