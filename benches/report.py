@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Turns the raw JSON lines written by scripts/bench.sh into the markdown of benches/RESULTS.md.
+
+Usage: report.py WORK_DIR  (reads generator.jsonl, compile.jsonl, peers.jsonl, worker.jsonl there;
+a missing file leaves its section out). Medians over runs; ratios are computed within each run
+against the baseline measured in that run, then the median of the ratios is shown."""
+import json
+import os
+import platform
+import statistics as st
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import datetime, timezone
+
+
+def lines(path):
+    if not os.path.exists(path):
+        return []
+    out = []
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return out
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return st.median(xs) if xs else None
+
+
+def fmt(x, digits=1, unit=""):
+    return "n/a" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def machine():
+    return (f"Machine: {os.cpu_count()} CPUs (`nproc` {sh('nproc')}), {cpu_model()}, "
+            f"{platform.system()} {platform.release()}; {sh('rustc', '-V')}; commit "
+            f"`{sh('git', 'rev-parse', '--short', 'HEAD')}`; "
+            f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. The machine is shared and "
+            "noisy: medians of several runs, ratios against baselines taken in the same run.")
+
+
+def generator(recs):
+    if not recs:
+        return []
+    out = ["## Generator", "",
+           "Time to generate the client code, per stage: parse (JSON/YAML to OpenAPI), model "
+           "(resolve `$ref`s + build the model), emit (tokens) and format (`syn` + `prettyplease`). "
+           "CPU milliseconds of the generating thread, median over the runs (each run itself a "
+           "median of many generations); wall = wall-clock of a whole generation. `debug` is the "
+           "unoptimised profile build scripts run in (cargo builds build-dependencies at "
+           "opt-level 0 even for `--release`).", "",
+           "| document | operations | profile | parse | model | emit | format | total | wall | target |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    groups = defaultdict(list)
+    for r in recs:
+        groups[(r["document"], r["profile"])].append(r)
+    for (doc, profile), rs in sorted(groups.items(), key=lambda kv: (kv[0][1] != "release", kv[0][0])):
+        total = med(r["total_ms"] for r in rs)
+        target = ""
+        if doc.startswith("camunda-7.24") and profile == "release":
+            target = f"≤ 120 ms: {'met' if total is not None and total <= 120 else 'not met'}"
+        out.append(f"| {doc} | {rs[0]['operations']} | {profile} | "
+                   + " | ".join(fmt(med(r[k] for r in rs)) for k in ("parse_ms", "model_ms", "emit_ms", "format_ms"))
+                   + f" | **{fmt(total)}** | {fmt(med(r['wall_ms'] for r in rs))} | {target} |")
+    return out + [""]
+
+
+def compile_times(recs):
+    if not recs:
+        return []
+    out = ["## Compile time", "",
+           "`cargo build -p camunda7-client --lib` after touching the document (dependencies and "
+           "the build script prebuilt): the build script generating the code plus compiling the "
+           "crate. Seconds, median; CPU = user+system of cargo and everything it ran.", "",
+           "| document | profile | wall s | CPU s |", "|---|---|---:|---:|"]
+    groups = defaultdict(list)
+    for r in recs:
+        groups[(r["spec"], r["profile"])].append(r)
+    for (spec, profile), rs in groups.items():
+        errors = [r["error"] for r in rs if "error" in r]
+        if errors:
+            out.append(f"| {spec} | {profile} | n/a (not yet compiling: {errors[0][:160]}) | n/a |")
+        else:
+            out.append(f"| {spec} | {profile} | {fmt(med(r['wall_s'] for r in rs), 2)} | "
+                       f"{fmt(med(r['cpu_s'] for r in rs), 2)} |")
+    return out + [""]
+
+
+def peers(all_recs):
+    recs = [r for r in all_recs if "it_per_s" in r]
+    if not recs:
+        return []
+    runs = defaultdict(dict)
+    for r in recs:
+        runs[r["run"]][r["name"]] = r
+    names = list(dict.fromkeys(r["name"] for r in recs))
+    out = ["## Client overhead", "",
+           "Sequential loop of fetchAndLock (maxTasks 1) + complete (2 variables) against a canned "
+           "nginx stand-in of the engine on 127.0.0.1, client and nginx pinned to one core, "
+           f"{len(runs)} runs. `raw-reqwest` is the hand-written reqwest loop (the floor); `ours` is "
+           "this crate's generated client; `ours-worker-c1/c16` is the worker with 1 / 16 "
+           "concurrent trivial handlers (the stand-in always returns the same task, so at 16 the "
+           "worker skips re-fetched duplicates of a task it is still handling). CPU = the client "
+           "process's own CPU inside the timed loop.", "",
+           "| client | it/s | CPU ms/it | CPU/it vs raw | it/s vs raw | peak RSS MB |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for n in names:
+        rs = [runs[k][n] for k in runs if n in runs[k]]
+        base = [(runs[k][n], runs[k]["raw-reqwest"]) for k in runs if n in runs[k] and "raw-reqwest" in runs[k]]
+        crat = med(a["cpu_ms_per_it"] / b["cpu_ms_per_it"] for a, b in base)
+        irat = med(a["it_per_s"] / b["it_per_s"] for a, b in base)
+        name = f"**{n}**" if n.startswith("ours") else n
+        out.append(f"| {name} | {fmt(med(r['it_per_s'] for r in rs), 0)} | "
+                   f"{fmt(med(r['cpu_ms_per_it'] for r in rs), 4)} | {fmt(crat, 2, '×')} | "
+                   f"{fmt(irat, 2, '×')} | {fmt(med(r['peak_rss_mb'] for r in rs))} |")
+    failed = sorted({r["name"] for r in all_recs if "error" in r})
+    if failed:
+        out += ["", "Failed in at least one run (see the peer kit's output): " + ", ".join(failed)]
+    return out + [""]
+
+
+def instructions(recs):
+    by = {r["name"]: r for r in recs}
+    if "raw-reqwest" not in by or "ours" not in by:
+        return []
+    raw, ours = by["raw-reqwest"]["instructions_per_it"], by["ours"]["instructions_per_it"]
+    return ["Noise-free cross-check (valgrind/callgrind, instructions per iteration, start-up "
+            f"cancelled out): raw-reqwest {raw / 1000:.1f} k, ours {ours / 1000:.1f} k, "
+            f"ratio **{ours / raw:.2f}×** (target ≤ 1.1×).", ""]
+
+
+def worker(recs, peer_recs):
+    eng = [r for r in recs if r.get("mode") == "engine"]
+    rss = [r for r in recs if r.get("mode") == "rss"]
+    out = []
+    if eng or peer_recs:
+        out += ["## Worker", "",
+                "Trivial handlers (complete with 2 variables). Stand-in: the nginx runs above "
+                "(ratio = worker tasks/s ÷ hand-written loop it/s in the same run; target ≥ 0.9×). "
+                "Embedded engine: `camunda7-test-engine` in the same process, a backlog of "
+                "20,000 seeded tasks; start latency = engine lock time → handler start "
+                "(millisecond dates); pickup = task created while the worker long-polls → handler "
+                "start. CPU ms/task for the embedded engine includes the engine's own work.", "",
+                "| server | concurrent handlers | tasks/s | vs raw loop | CPU ms/task | start latency p50 / p99 ms | pickup p50 / p99 ms |",
+                "|---|---:|---:|---:|---:|---|---|"]
+        runs = defaultdict(dict)
+        for r in peer_recs:
+            if "it_per_s" in r:
+                runs[r["run"]][r["name"]] = r
+        for c in (1, 16):
+            n = f"ours-worker-c{c}"
+            rs = [runs[k][n] for k in runs if n in runs[k]]
+            if rs:
+                rat = med(runs[k][n]["it_per_s"] / runs[k]["raw-reqwest"]["it_per_s"]
+                          for k in runs if n in runs[k] and "raw-reqwest" in runs[k])
+                out.append(f"| nginx stand-in | {c} | {fmt(med(r['it_per_s'] for r in rs), 0)} | "
+                           f"{fmt(rat, 2, '×')} | {fmt(med(r['cpu_ms_per_it'] for r in rs), 4)} | "
+                           "n/a (canned lock time) | n/a |")
+        for c in (1, 16):
+            rs = [r for r in eng if r["concurrency"] == c]
+            if rs:
+                out.append(
+                    f"| embedded engine | {c} | {fmt(med(r['tasks_per_s'] for r in rs), 0)} | – | "
+                    f"{fmt(med(r['cpu_s'] * 1000 / r['tasks'] for r in rs), 4)} | "
+                    f"{fmt(med(r['start_latency_p50_ms'] for r in rs), 2)} / {fmt(med(r['start_latency_p99_ms'] for r in rs), 2)} | "
+                    f"{fmt(med(r['pickup_latency_p50_ms'] for r in rs), 2)} / {fmt(med(r['pickup_latency_p99_ms'] for r in rs), 2)} |")
+        out.append("")
+    if rss:
+        out += [f"Memory with {rss[0]['in_flight']} tasks in flight (all handlers running at once, "
+                "embedded engine in the same process): RSS before the worker started "
+                f"{fmt(med(r['rss_before_mb'] for r in rss))} MB, with all tasks in flight "
+                f"{fmt(med(r['rss_in_flight_mb'] for r in rss))} MB, process peak "
+                f"{fmt(med(r['peak_rss_mb'] for r in rss))} MB (median of {len(rss)} runs).", ""]
+    return out
+
+
+def main():
+    w = sys.argv[1] if len(sys.argv) > 1 else "."
+    peer_recs = lines(os.path.join(w, "peers.jsonl"))
+    doc = ["# Benchmark results", "",
+           "Generated by `scripts/bench.sh`; do not edit by hand. How each figure is measured: "
+           "`docs/benchmarks.md`.", "", machine(), ""]
+    doc += generator(lines(os.path.join(w, "generator.jsonl")))
+    doc += compile_times(lines(os.path.join(w, "compile.jsonl")))
+    doc += peers(peer_recs)
+    doc += instructions(lines(os.path.join(w, "instructions.jsonl")))
+    doc += worker(lines(os.path.join(w, "worker.jsonl")), peer_recs)
+    print("\n".join(doc).rstrip() + "\n")
+
+
+if __name__ == "__main__":
+    main()

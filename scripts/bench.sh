@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Regenerates benches/RESULTS.md: generator stage times, compile times, client overhead beside the
+# peer clients, and worker throughput / latency / memory. Every figure is run RUNS times (default 3);
+# the table shows medians, and ratios are taken against baselines measured in the same run.
+#
+#   scripts/bench.sh                 # everything (30-60 minutes on a busy 2-core machine)
+#   ONLY="generator worker" scripts/bench.sh   # a subset: generator compile client worker
+#
+# Environment: RUNS, DURATION_S (client/worker seconds per run, default 10), COMPILE_RUNS (default
+# RUNS), CAMUNDA_OPENAPI_DIR (the upstream documents, default ../shared/camunda-openapi),
+# PEERS_KIT (the peer-client kit, default ../shared/bench/peers), BENCH_WORK (scratch directory with
+# the raw JSON lines and the separate target directory for compile timings, default
+# $TMPDIR/camunda7-bench), PEERS_WORK (the peer kit's work directory, default /tmp/peers-bench).
+# Needs: cargo, python3, GNU time (/usr/bin/time); the client figures also need what the peer kit
+# installs (nginx, node, python venvs).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+cd "$ROOT"
+RUNS=${RUNS:-3}
+COMPILE_RUNS=${COMPILE_RUNS:-$RUNS}
+export DURATION_S=${DURATION_S:-10}
+ONLY=${ONLY:-generator compile client instructions worker}
+SPECS=${CAMUNDA_OPENAPI_DIR:-$ROOT/../shared/camunda-openapi}
+FULL_SPEC=$SPECS/camunda-7.24.0-SNAPSHOT.json
+PEERS_KIT=${PEERS_KIT:-$ROOT/../shared/bench/peers}
+W=${BENCH_WORK:-${TMPDIR:-/tmp}/camunda7-bench}
+mkdir -p "$W"
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+# The generator and compile figures are taken on a clean export of the committed tree (HEAD, or
+# BENCH_REV), in their own target directories, so half-finished edits in the work tree and other
+# builds in target/ do not interfere.
+export_src() {
+  if [ ! -d "$W/src" ]; then
+    mkdir -p "$W/src"
+    git -C "$ROOT" archive "${BENCH_REV:-HEAD}" | tar -x -C "$W/src"
+    [ -f "$W/src/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$W/src/" 2>/dev/null || true
+  fi
+}
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+# ---- 1. generator: per-stage times, release (bench profile) and debug (as build scripts run it)
+rm -rf "$W/src"
+if want generator; then
+  export_src
+  rm -f "$W/generator.jsonl"
+  for profile in bench dev; do
+    log "generator: building the benchmark ($profile)"
+    (cd "$W/src" && CARGO_TARGET_DIR="$W/target-gen" cargo bench -q -p camunda7-codegen --bench generate --profile "$profile" --no-run)
+    for i in $(seq "$RUNS"); do
+      log "generator ($profile) run $i/$RUNS"
+      (cd "$W/src" && CARGO_TARGET_DIR="$W/target-gen" timeout 600 cargo bench -q -p camunda7-codegen --bench generate --profile "$profile" -- \
+          "$W/src/spec/external-task.yaml" "$FULL_SPEC" 2>/dev/null) \
+        | sed "s/^{/{\"run\":$i,/" >> "$W/generator.jsonl"
+    done
+  done
+fi
+
+# ---- 2. compile time of the client crate, dependencies prebuilt, in a separate target directory
+if want compile; then
+  export_src
+  rm -f "$W/compile.jsonl"
+  export CARGO_TARGET_DIR="$W/target-compile"
+  mkdir -p "$W/specs"
+  cp "$W/src/spec/external-task.yaml" "$W/specs/external-task.yaml"
+  pushd "$W/src" >/dev/null
+  cp "$FULL_SPEC" "$W/specs/full-7.24.json"
+  for profile in dev release; do
+    flag=(); [ "$profile" = release ] && flag=(--release)
+    log "compile: warming up dependencies ($profile)"
+    CAMUNDA_OPENAPI_SPEC="$W/specs/external-task.yaml" cargo build -q -p camunda7-client --lib "${flag[@]}" 2>&1 | tail -5 || true
+    for spec in external-task.yaml full-7.24.json; do
+      # First build with this document (also re-checks that it compiles at all).
+      if ! CAMUNDA_OPENAPI_SPEC="$W/specs/$spec" cargo build -q -p camunda7-client --lib "${flag[@]}" \
+          >"$W/compile-$profile-$spec.log" 2>&1; then
+        err=$(grep -E '^error' "$W/compile-$profile-$spec.log" | sort | uniq -c | sort -rn | head -3 | tr '\n' ';' | sed 's/"/\\"/g')
+        n=$(grep -cE '^error' "$W/compile-$profile-$spec.log" || true)
+        echo "{\"profile\":\"$profile\",\"spec\":\"$spec\",\"error\":\"$n error lines: $err\"}" >> "$W/compile.jsonl"
+        log "compile: $spec ($profile) does not compile; see $W/compile-$profile-$spec.log"
+        continue
+      fi
+      for i in $(seq "$COMPILE_RUNS"); do
+        log "compile: $spec ($profile) run $i/$COMPILE_RUNS"
+        touch "$W/specs/$spec"
+        CAMUNDA_OPENAPI_SPEC="$W/specs/$spec" /usr/bin/time -f "%e %U %S" -o "$W/time.out" \
+          cargo build -q -p camunda7-client --lib "${flag[@]}" >/dev/null 2>&1
+        read -r wall user sys < <(tail -1 "$W/time.out")
+        echo "{\"run\":$i,\"profile\":\"$profile\",\"spec\":\"$spec\",\"wall_s\":$wall,\"cpu_s\":$(python3 -c "print($user+$sys)")}" >> "$W/compile.jsonl"
+      done
+    done
+  done
+  popd >/dev/null
+  unset CARGO_TARGET_DIR
+fi
+
+# ---- 3 + 4. our client loop and worker beside the peers (nginx stand-in), then the embedded engine
+if want client || want worker; then
+  log "building the benchmark examples (release)"
+  cargo build -q --release --example bench_loop --example bench_worker
+  EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples
+fi
+if want client; then
+  log "client loop beside the peers: RUNS=$RUNS x DURATION_S=$DURATION_S per client"
+  EXTRA_CLIENTS="ours=$EX/bench_loop;ours-worker-c1=env BENCH_MODE=standin CONCURRENCY=1 $EX/bench_worker;ours-worker-c16=env BENCH_MODE=standin CONCURRENCY=16 $EX/bench_worker" \
+    RUNS=$RUNS bash "$PEERS_KIT/bench.sh" | tee "$W/peers.txt" >&2
+  cp "${PEERS_WORK:-/tmp/peers-bench}/results.jsonl" "$W/peers.jsonl"
+fi
+# ---- 3b. noise-free cross-check: instructions per iteration under valgrind (callgrind), ours vs the
+# hand-written loop, from two loop lengths so start-up cancels out
+if want instructions && command -v valgrind >/dev/null; then
+  PW=${PEERS_WORK:-/tmp/peers-bench}
+  rm -f "$W/instructions.jsonl"
+  [ -n "${EX:-}" ] || { cargo build -q --release --example bench_loop; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples; }
+  nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
+  NPID=$!
+  sleep 1
+  for client in "raw-reqwest=$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours=$EX/bench_loop"; do
+    name=${client%%=*}; bin=${client#*=}
+    for d in 2 6; do
+      log "instructions: $name, ${d} s under callgrind"
+      DURATION_S=$d valgrind --tool=callgrind --callgrind-out-file="$W/cg.$name.$d" "$bin" \
+        >"$W/cg.$name.$d.out" 2>"$W/cg.$name.$d.err" || true
+    done
+    python3 - "$W" "$name" >> "$W/instructions.jsonl" <<'PY'
+import json, re, sys
+w, name = sys.argv[1], sys.argv[2]
+def get(d):
+    it = json.loads([l for l in open(f"{w}/cg.{name}.{d}.out") if l.startswith("{")][-1])["iterations"]
+    ir = int(re.search(r"Collected : (\d+)", open(f"{w}/cg.{name}.{d}.err").read()).group(1))
+    return it, ir
+(i1, r1), (i2, r2) = get(2), get(6)
+print(json.dumps({"name": name, "instructions_per_it": (r2 - r1) / max(i2 - i1, 1), "iterations": i2 - i1}))
+PY
+  done
+  kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true
+fi
+
+if want worker; then
+  rm -f "$W/worker.jsonl"
+  for i in $(seq "$RUNS"); do
+    for c in 1 16; do
+      log "worker on the embedded engine, concurrency $c, run $i/$RUNS"
+      BENCH_MODE=engine CONCURRENCY=$c "$EX/bench_worker" | sed "s/^{/{\"run\":$i,/" >> "$W/worker.jsonl"
+    done
+    log "worker RSS with 1000 tasks in flight, run $i/$RUNS"
+    BENCH_MODE=rss TASKS=1000 "$EX/bench_worker" | sed "s/^{/{\"run\":$i,/" >> "$W/worker.jsonl"
+  done
+fi
+
+python3 "$ROOT/benches/report.py" "$W" > "$ROOT/benches/RESULTS.md"
+log "wrote benches/RESULTS.md"
