@@ -4,7 +4,8 @@
 //! timed per iteration; one JSON line per document goes to stdout with the median milliseconds of
 //! `parse`, `model` (resolve + model), `emit`, `format` and `total`, plus min/max of the total.
 //! Stage times are the thread's CPU time (so other processes on a busy machine do not inflate
-//! them); `wall_ms` is the median wall-clock time of a whole generation.
+//! them); `wall_ms` is the median wall-clock time of a whole generation. `to_string_ms` is, for
+//! comparison, what printing the tokens without formatting would cost instead of `format`.
 //!
 //! ```text
 //! cargo bench -p camunda7-codegen --bench generate                 # release (bench profile)
@@ -63,7 +64,7 @@ fn run() -> Result<(), String> {
             "{{\"document\":\"{name}\",\"profile\":\"{profile}\",\"operations\":{},\"types\":{},\
              \"output_bytes\":{},\"iterations\":{},\"parse_ms\":{:.3},\"model_ms\":{:.3},\
              \"emit_ms\":{:.3},\"format_ms\":{:.3},\"total_ms\":{:.3},\"total_min_ms\":{:.3},\
-             \"total_max_ms\":{:.3},\"wall_ms\":{:.3}}}",
+             \"total_max_ms\":{:.3},\"wall_ms\":{:.3},\"to_string_ms\":{:.3}}}",
             r.operations,
             r.types,
             r.output_bytes,
@@ -76,6 +77,7 @@ fn run() -> Result<(), String> {
             r.total.iter().copied().fold(f64::INFINITY, f64::min),
             r.total.iter().copied().fold(0.0, f64::max),
             median(&r.wall),
+            median(&r.unformatted),
         );
     }
     Ok(())
@@ -101,6 +103,7 @@ struct Timings {
     format: Vec<f64>,
     total: Vec<f64>,
     wall: Vec<f64>,
+    unformatted: Vec<f64>,
     iterations: usize,
     operations: usize,
     types: usize,
@@ -122,9 +125,19 @@ fn bench_document(text: &str, budget: Duration) -> Result<Timings, String> {
         let c2 = thread_cpu_ms();
         let tokens = stages::emit(&model);
         let c3 = thread_cpu_ms();
+        // For comparison only: the unformatted source (`TokenStream::to_string`), which rustc
+        // would compile just as well.
+        let extra = Instant::now();
+        let copy = tokens.clone();
+        let u0 = thread_cpu_ms();
+        let unformatted = std::hint::black_box(copy.to_string());
+        t.unformatted.push(thread_cpu_ms() - u0);
+        drop(unformatted);
+        let extra = extra.elapsed();
+        let c3b = thread_cpu_ms();
         let code = stages::format(&model, tokens).map_err(|f| f.to_string())?;
-        let c4 = thread_cpu_ms();
-        t.wall.push(w0.elapsed().as_secs_f64() * 1e3);
+        let c4 = thread_cpu_ms() - (c3b - c3);
+        t.wall.push((w0.elapsed() - extra).as_secs_f64() * 1e3);
         t.parse.push(c1 - c0);
         t.model.push(c2 - c1);
         t.emit.push(c3 - c2);
