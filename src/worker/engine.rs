@@ -1,18 +1,19 @@
-//! The worker's calls to the External Task API, in one place: builds the generated request
-//! bodies from the worker's own types.
+//! The worker's calls to the External Task API, in one place. They go through the client's
+//! runtime with the hand-written bodies of [`super::wire`], so the worker builds with any
+//! document the client is generated from.
 
 use std::time::Duration;
 
-use crate::models::{
-    CompleteExternalTaskDto, ExtendLockOnExternalTaskDto, ExternalTaskBpmnError,
-    ExternalTaskFailureDto, FetchExternalTaskTopicDto, FetchExternalTasksDto,
-    FetchExternalTasksDtoSorting, FetchExternalTasksDtoSortingSortBy,
-    FetchExternalTasksDtoSortingSortOrder, LockedExternalTaskDto,
-};
+use reqwest::Method;
+
 use crate::variables::Variables;
 use crate::{Client, Error};
 
 use super::subscription::Subscription;
+use super::wire::{
+    BpmnErrorBody, CompleteBody, ExtendLockBody, FailureBody, FetchBody, FetchTopic, LockedTask,
+    Sorting,
+};
 
 pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
@@ -25,10 +26,10 @@ pub(crate) fn fetch_body(
     use_priority: Option<bool>,
     sort_by_create_time: Option<bool>,
     async_response_timeout: Option<Duration>,
-) -> FetchExternalTasksDto {
+) -> FetchBody {
     let topics = subscriptions
         .iter()
-        .map(|(s, lock)| FetchExternalTaskTopicDto {
+        .map(|(s, lock)| FetchTopic {
             topic_name: s.topic.clone(),
             lock_duration: millis(*lock).max(1),
             variables: s.variables.clone(),
@@ -41,40 +42,55 @@ pub(crate) fn fetch_body(
             process_definition_version_tag: s.process_definition_version_tag.clone(),
             without_tenant_id: s.without_tenant_id,
             tenant_id_in: s.tenant_id_in.clone(),
-            process_variables: s.process_variables.as_ref().map(|values| {
-                serde_json::Value::Object(
-                    values.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                )
-            }),
+            process_variables: s
+                .process_variables
+                .as_ref()
+                .map(|values| values.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
             deserialize_values: s.deserialize_values,
             include_extension_properties: s.include_extension_properties,
         })
         .collect();
     let sorting = sort_by_create_time.map(|ascending| {
-        vec![FetchExternalTasksDtoSorting {
-            sort_by: Some(FetchExternalTasksDtoSortingSortBy::CreateTime),
-            sort_order: Some(if ascending {
-                FetchExternalTasksDtoSortingSortOrder::Asc
-            } else {
-                FetchExternalTasksDtoSortingSortOrder::Desc
-            }),
+        vec![Sorting {
+            sort_by: "createTime",
+            sort_order: if ascending { "asc" } else { "desc" },
         }]
     });
-    FetchExternalTasksDto {
+    FetchBody {
         worker_id: worker_id.to_owned(),
         max_tasks: 1,
         use_priority,
         async_response_timeout: async_response_timeout.map(millis),
-        topics: Some(topics),
+        topics,
         sorting,
     }
 }
 
-pub(crate) async fn fetch(
+pub(crate) async fn fetch(client: &Client, body: &FetchBody) -> Result<Vec<LockedTask>, Error> {
+    client
+        .request(Method::POST, &["external-task", "fetchAndLock"])
+        .json(body)
+        .long_poll(body.async_response_timeout)
+        .send()
+        .await?
+        .json()
+        .await
+}
+
+/// `POST /external-task/{id}/{action}` with a JSON body, answered with 204.
+async fn post_task<B: serde::Serialize>(
     client: &Client,
-    body: &FetchExternalTasksDto,
-) -> Result<Vec<LockedExternalTaskDto>, Error> {
-    client.external_task().fetch_and_lock(body).await
+    task_id: &str,
+    action: &str,
+    body: &B,
+) -> Result<(), Error> {
+    client
+        .request(Method::POST, &["external-task", task_id, action])
+        .json(body)
+        .send()
+        .await?
+        .empty()
+        .await
 }
 
 pub(crate) async fn complete(
@@ -84,15 +100,12 @@ pub(crate) async fn complete(
     variables: Option<Variables>,
     local_variables: Option<Variables>,
 ) -> Result<(), Error> {
-    let body = CompleteExternalTaskDto {
-        worker_id: Some(worker_id.to_owned()),
+    let body = CompleteBody {
+        worker_id,
         variables,
         local_variables,
     };
-    client
-        .external_task()
-        .complete_external_task_resource(task_id, &body)
-        .await
+    post_task(client, task_id, "complete", &body).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -107,16 +120,16 @@ pub(crate) async fn failure(
     variables: Option<Variables>,
     local_variables: Option<Variables>,
 ) -> Result<(), Error> {
-    let body = ExternalTaskFailureDto {
-        worker_id: Some(worker_id.to_owned()),
-        error_message: Some(message),
+    let body = FailureBody {
+        worker_id,
+        error_message: message,
         error_details: details,
-        retries: Some(retries),
-        retry_timeout: Some(millis(retry_timeout)),
+        retries,
+        retry_timeout: millis(retry_timeout),
         variables,
         local_variables,
     };
-    client.external_task().handle_failure(task_id, &body).await
+    post_task(client, task_id, "failure", &body).await
 }
 
 pub(crate) async fn bpmn_error(
@@ -127,16 +140,13 @@ pub(crate) async fn bpmn_error(
     message: Option<String>,
     variables: Option<Variables>,
 ) -> Result<(), Error> {
-    let body = ExternalTaskBpmnError {
-        worker_id: Some(worker_id.to_owned()),
-        error_code: Some(code),
+    let body = BpmnErrorBody {
+        worker_id,
+        error_code: code,
         error_message: message,
         variables,
     };
-    client
-        .external_task()
-        .handle_external_task_bpmn_error(task_id, &body)
-        .await
+    post_task(client, task_id, "bpmnError", &body).await
 }
 
 pub(crate) async fn extend_lock(
@@ -145,9 +155,9 @@ pub(crate) async fn extend_lock(
     worker_id: &str,
     new_duration_ms: i64,
 ) -> Result<(), Error> {
-    let body = ExtendLockOnExternalTaskDto {
-        worker_id: Some(worker_id.to_owned()),
-        new_duration: Some(new_duration_ms),
+    let body = ExtendLockBody {
+        worker_id,
+        new_duration: new_duration_ms,
     };
-    client.external_task().extend_lock(task_id, &body).await
+    post_task(client, task_id, "extendLock", &body).await
 }

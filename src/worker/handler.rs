@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::models::LockedExternalTaskDto;
+use super::wire::LockedTask;
 use crate::variables::Variables;
 use crate::{BoxError, Client, Error};
 
@@ -53,7 +53,7 @@ where
 /// fetch-and-lock item, and a way to extend the lock.
 #[derive(Debug)]
 pub struct Task {
-    pub(crate) raw: LockedExternalTaskDto,
+    pub(crate) raw: LockedTask,
     pub(crate) topic: Arc<str>,
     pub(crate) context: TaskContext,
 }
@@ -114,7 +114,7 @@ impl Task {
     }
 
     /// The fetch-and-lock item as the engine sent it.
-    pub fn raw(&self) -> &LockedExternalTaskDto {
+    pub fn raw(&self) -> &LockedTask {
         &self.raw
     }
 

@@ -49,6 +49,7 @@ mod metrics;
 mod report;
 mod retry;
 mod subscription;
+mod wire;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -62,13 +63,13 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::models::LockedExternalTaskDto;
 use crate::{BoxError, Client, Error};
 
 pub use handler::{Handler, HandlerFuture, Outcome, Task};
 pub use metrics::{Metrics, MetricsSnapshot};
 pub use retry::{Backoff, RetryPolicy};
 pub use subscription::Subscription;
+pub use wire::LockedTask;
 
 use handler::TaskContext;
 use lock::LockState;
@@ -436,7 +437,7 @@ pub struct Summary {
 pub struct Worker {
     shared: Arc<Shared>,
     entries: HashMap<String, Arc<Entry>>,
-    fetch_body: crate::models::FetchExternalTasksDto,
+    fetch_body: wire::FetchBody,
     max_tasks: usize,
     max_concurrent: usize,
     fetch_error_backoff: Backoff,
@@ -684,7 +685,7 @@ impl Worker {
     fn start(
         &self,
         jobs: &mut JoinSet<()>,
-        raw: LockedExternalTaskDto,
+        raw: LockedTask,
         requested_at: Instant,
         permit: Option<OwnedSemaphorePermit>,
         poll_span: &tracing::Span,
@@ -746,7 +747,7 @@ impl Worker {
 async fn run_task(
     shared: Arc<Shared>,
     entry: Arc<Entry>,
-    raw: LockedExternalTaskDto,
+    raw: LockedTask,
     task_id: String,
     lock: Arc<LockState>,
 ) {
