@@ -13,17 +13,16 @@ fn long_poll_body(worker: &str, timeout_ms: u64) -> serde_json::Value {
            "topics": [{"topicName": "t", "lockDuration": 10_000}]})
 }
 
-#[tokio::test]
-async fn a_long_poll_answers_soon_after_a_matching_task_appears() {
-    let engine = TestEngine::start().await.expect("engine");
-    let api = Api::new(&engine);
+/// One long poll on topic `t`: the time from creating a matching task to the poll's answer.
+async fn long_poll_latency(engine: &TestEngine, api: &Api, round: usize) -> Duration {
+    let worker = format!("w{round}");
     let poll = tokio::spawn({
         let http = api.http.clone();
         let url = format!("{}/external-task/fetchAndLock", api.base);
         async move {
             let response = http
                 .post(url)
-                .json(&long_poll_body("w", 20_000))
+                .json(&long_poll_body(&worker, 20_000))
                 .send()
                 .await
                 .expect("answered");
@@ -43,13 +42,25 @@ async fn a_long_poll_answers_soon_after_a_matching_task_appears() {
     let created = Instant::now();
     let id = engine.create_task(TaskSpec::new("t")).expect("valid");
     let (answered, body) = poll.await.expect("poll task");
-    let latency = answered.saturating_duration_since(created);
-    println!("long poll answered {latency:?} after the task was created");
     assert_eq!(body[0]["id"], json!(id));
-    // The property is "within 50 ms"; the bound is generous for a loaded 2-core machine.
+    answered.saturating_duration_since(created)
+}
+
+#[tokio::test]
+async fn a_long_poll_answers_within_50_ms_of_a_matching_task_appearing() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    // The property is "within 50 ms". One round can be delayed by a busy machine's scheduler,
+    // so the best of five rounds must meet it; every round is printed.
+    let mut latencies = Vec::new();
+    for round in 0..5 {
+        latencies.push(long_poll_latency(&engine, &api, round).await);
+    }
+    println!("long poll answered after {latencies:?} (task created -> response)");
+    let best = latencies.iter().min().copied().unwrap_or(Duration::MAX);
     assert!(
-        latency < Duration::from_millis(500),
-        "answered after {latency:?}"
+        best < Duration::from_millis(50),
+        "no round answered within 50 ms: {latencies:?}"
     );
 }
 
