@@ -12,10 +12,12 @@
 //! Shared by several test binaries, each of which uses a part of it.
 #![allow(dead_code, unused_imports)]
 
+mod checks;
 mod document;
 mod process;
 mod recorder;
 
+pub use checks::{client, compare, date, error_matches};
 pub use document::{prepare_document, PreparedDocument};
 pub use process::{Mode, Prism};
 pub use recorder::{Exchange, Recorder, Violation};
