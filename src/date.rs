@@ -8,13 +8,44 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{FixedOffset, TimeZone, Utc};
+use chrono::format::{Fixed, Item, Numeric, Pad};
+use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
 
-/// The engine's format: milliseconds and a `+HHMM` offset.
-const ENGINE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3f%z";
-/// Parses the engine's format (`%.f` also takes no fraction or any number of digits,
-/// `%z` takes `+HHMM` and `+HH:MM`).
-const ENGINE_PARSE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f%z";
+/// The engine's format, `%Y-%m-%dT%H:%M:%S%.3f%z` (milliseconds and a `+HHMM` offset), as
+/// pre-parsed items: formatting with a format string would parse that string on every call.
+const ENGINE_FORMAT: [Item<'static>; 13] = [
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal("T"),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond3),
+    Item::Fixed(Fixed::TimezoneOffset),
+];
+
+/// Reads the engine's format, `%Y-%m-%dT%H:%M:%S%.f%z` (`%.f` also takes no fraction or any
+/// number of digits, `%z` takes `+HHMM` and `+HH:MM`), as pre-parsed items.
+const ENGINE_PARSE_FORMAT: [Item<'static>; 13] = [
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal("T"),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond),
+    Item::Fixed(Fixed::TimezoneOffset),
+];
 
 /// An instant with its UTC offset, as the engine writes it.
 ///
@@ -70,10 +101,19 @@ impl DateTime {
     /// (`2015-10-06T14:34:42Z`, `2015-10-06T16:34:42.123456+02:00`).
     pub fn parse(s: &str) -> Result<Self, DateParseError> {
         let trimmed = s.trim();
+        // The engine writes every date in one shape; read that directly. Anything else (RFC 3339
+        // forms, other fraction lengths, leap seconds, out-of-range fields) goes to chrono,
+        // which also words the error.
+        if let Some(d) = parse_engine_fast(trimmed.as_bytes()) {
+            return Ok(DateTime(d));
+        }
         if let Ok(d) = chrono::DateTime::parse_from_rfc3339(trimmed) {
             return Ok(DateTime(d));
         }
-        match chrono::DateTime::parse_from_str(trimmed, ENGINE_PARSE_FORMAT) {
+        let mut parsed = chrono::format::Parsed::new();
+        let result = chrono::format::parse(&mut parsed, trimmed, ENGINE_PARSE_FORMAT.iter())
+            .and_then(|()| parsed.to_datetime());
+        match result {
             Ok(d) => Ok(DateTime(d)),
             Err(e) => Err(DateParseError {
                 input: s.chars().take(64).collect(),
@@ -83,10 +123,63 @@ impl DateTime {
     }
 }
 
+/// Reads exactly `yyyy-MM-ddTHH:mm:ss[.f{1,9}](+|-)HH[:]MM`, the shape the engine writes, with
+/// every field checked (calendar date, hour < 24, minute and second < 60, offset < 24 h).
+/// `None` for anything else, which the general parsers then accept or reject.
+fn parse_engine_fast(b: &[u8]) -> Option<chrono::DateTime<FixedOffset>> {
+    /// The value of the ASCII digits `b[at..at + n]`.
+    fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+        b.get(at..at + n)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    }
+    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if b.len() < 24 || punctuation.iter().any(|&(at, c)| b[at] != c) {
+        return None;
+    }
+    let year = i32::try_from(digits(b, 0, 4)?).ok()?;
+    let (month, day) = (digits(b, 5, 2)?, digits(b, 8, 2)?);
+    let (hour, minute, second) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
+
+    let mut at = 19;
+    let mut nanos = 0;
+    if b[at] == b'.' {
+        let count = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(1..=9).contains(&count) {
+            return None;
+        }
+        nanos = digits(b, at + 1, count)? * 10u32.pow(9 - count as u32);
+        at += 1 + count;
+    }
+
+    let sign = match b.get(at)? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let offset = &b[at + 1..];
+    let (offset_hours, offset_minutes) = match offset.len() {
+        4 => (digits(offset, 0, 2)?, digits(offset, 2, 2)?),
+        5 if offset[2] == b':' => (digits(offset, 0, 2)?, digits(offset, 3, 2)?),
+        _ => return None,
+    };
+    if offset_hours > 23 || offset_minutes > 59 || second > 59 {
+        return None;
+    }
+    let offset_seconds = i32::try_from(offset_hours * 3600 + offset_minutes * 60).ok()?;
+    let offset = FixedOffset::east_opt(sign * offset_seconds)?;
+    let local =
+        NaiveDate::from_ymd_opt(year, month, day)?.and_hms_nano_opt(hour, minute, second, nanos)?;
+    offset.from_local_datetime(&local).single()
+}
+
 impl fmt::Display for DateTime {
     /// Writes the engine's format, e.g. `2015-10-06T16:34:42.000+0200` (UTC as `+0000`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format(ENGINE_FORMAT))
+        write!(f, "{}", self.0.format_with_items(ENGINE_FORMAT.iter()))
     }
 }
 
@@ -247,6 +340,92 @@ mod tests {
         assert_eq!(from_ms.to_string(), "2015-10-06T14:34:42.000+0000");
         assert!(serde_json::from_str::<DateTime>("true").is_err());
         assert!(serde_json::from_str::<DateTime>("\"nope\"").is_err());
+    }
+
+    /// The parser before the fast path: RFC 3339, else the format string.
+    fn reference(s: &str) -> Option<chrono::DateTime<FixedOffset>> {
+        let s = s.trim();
+        chrono::DateTime::parse_from_rfc3339(s)
+            .or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .ok()
+    }
+
+    #[test]
+    fn the_pre_parsed_items_are_the_format_strings() {
+        use chrono::format::StrftimeItems;
+        let items = |f| StrftimeItems::new(f).collect::<Vec<_>>();
+        assert_eq!(items("%Y-%m-%dT%H:%M:%S%.3f%z"), ENGINE_FORMAT.to_vec());
+        assert_eq!(
+            items("%Y-%m-%dT%H:%M:%S%.f%z"),
+            ENGINE_PARSE_FORMAT.to_vec()
+        );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_chrono() {
+        let valid = [
+            "2015-10-06T16:34:42.000+0200",
+            "2025-09-25T14:04:09.123-0530",
+            "2026-01-01T00:00:00.000+0000",
+            "2024-02-29T23:59:59.999-2359",
+            "2015-10-06T16:34:42+0200",
+            "2015-10-06T16:34:42.5+02:00",
+            "2015-10-06T16:34:42.123456789-02:00",
+            "0001-01-01T00:00:00.000+0000",
+            "9999-12-31T23:59:59.999+2359",
+        ];
+        for s in valid {
+            let fast = parse_engine_fast(s.as_bytes());
+            assert!(fast.is_some(), "{s} takes the fast path");
+            assert_eq!(fast, reference(s), "{s}");
+        }
+        // Every one-character change of an engine date: the fast path either agrees with chrono
+        // or leaves the input to it.
+        let base = "2024-02-29T23:59:59.999+2359";
+        let replacements = [
+            '0', '1', '2', '3', '5', '6', '9', '+', '-', ':', '.', 'T', 'Z', ' ', 'x',
+        ];
+        for i in 0..base.len() {
+            for c in replacements {
+                let mut changed = base.to_owned();
+                changed.replace_range(i..=i, c.encode_utf8(&mut [0; 4]));
+                if let Some(fast) = parse_engine_fast(changed.as_bytes()) {
+                    assert_eq!(Some(fast), reference(&changed), "{changed}");
+                }
+                let ours = DateTime::parse(&changed).ok().map(DateTime::into_chrono);
+                assert_eq!(ours, reference(&changed), "{changed}");
+            }
+            let mut shorter = base.to_owned();
+            shorter.remove(i);
+            let ours = DateTime::parse(&shorter).ok().map(DateTime::into_chrono);
+            assert_eq!(ours, reference(&shorter), "{shorter}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_rejects_impossible_fields() {
+        for s in [
+            "2015-02-29T00:00:00.000+0000",
+            "2015-13-01T00:00:00.000+0000",
+            "2015-00-01T00:00:00.000+0000",
+            "2015-04-31T00:00:00.000+0000",
+            "2015-10-06T24:00:00.000+0000",
+            "2015-10-06T23:60:00.000+0000",
+            "2015-10-06T23:59:60.000+0000",
+            "2015-10-06T16:34:42.000+2400",
+            "2015-10-06T16:34:42.000+0060",
+            "2015-10-06T16:34:42.+0200",
+            "2015-10-06T16:34:42.1234567890+0200",
+            "2015-10-06T16:34:42.000+02",
+            "2015-10-06T16:34:42.000+020",
+            "2015-10-06T16:34:42.000+02000",
+            "2015-10-06T16:34:42.000Z",
+            "+2015-10-06T16:34:42.000+0200",
+        ] {
+            assert_eq!(parse_engine_fast(s.as_bytes()), None, "{s}");
+            let ours = DateTime::parse(s).ok().map(DateTime::into_chrono);
+            assert_eq!(ours, reference(s), "{s}");
+        }
     }
 
     #[test]
