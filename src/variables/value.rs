@@ -70,7 +70,7 @@ pub enum ValueType {
 }
 
 /// The known types, by the engine's own (first-letter lower-case) name.
-const KNOWN: [(&str, ValueType); 13] = [
+static KNOWN: [(&str, ValueType); 13] = [
     ("null", ValueType::Null),
     ("string", ValueType::String),
     ("boolean", ValueType::Boolean),
@@ -89,27 +89,37 @@ const KNOWN: [(&str, ValueType); 13] = [
 impl ValueType {
     /// The type named `name`, matched like the engine does (see the type's documentation).
     pub fn from_name(name: &str) -> ValueType {
+        match ValueType::known(name) {
+            Some(known) => known.clone(),
+            None => ValueType::Other(name.to_owned()),
+        }
+    }
+
+    /// The known type named `name`, matched like the engine does.
+    fn known(name: &str) -> Option<&'static ValueType> {
         let mut chars = name.chars();
-        let Some(first) = chars.next() else {
-            return ValueType::Other(String::new());
-        };
+        let first = chars.next()?;
         let rest = chars.as_str();
-        KNOWN
-            .iter()
-            .find(|(engine, _)| {
+        let found = if first.is_ascii() {
+            // Every known name is ASCII: compare bytes, lower-casing only the first.
+            let first = first.to_ascii_lowercase() as u8;
+            KNOWN
+                .iter()
+                .find(|(engine, _)| engine.as_bytes()[0] == first && &engine[1..] == rest)
+        } else {
+            KNOWN.iter().find(|(engine, _)| {
                 let mut e = engine.chars();
                 e.next()
                     .is_some_and(|c| first.to_lowercase().eq(std::iter::once(c)))
                     && e.as_str() == rest
             })
-            .map(|(_, t)| t.clone())
-            .unwrap_or_else(|| ValueType::Other(name.to_owned()))
+        };
+        found.map(|(_, t)| t)
     }
 
-    /// The name written on the wire: the engine's capitalized name, or an unknown type's name
-    /// unchanged.
-    pub fn name(&self) -> &str {
-        match self {
+    /// The engine's name of a known type; `None` for [`ValueType::Other`].
+    fn known_name(&self) -> Option<&'static str> {
+        Some(match self {
             ValueType::Null => "Null",
             ValueType::String => "String",
             ValueType::Boolean => "Boolean",
@@ -123,7 +133,24 @@ impl ValueType {
             ValueType::Json => "Json",
             ValueType::Xml => "Xml",
             ValueType::Object => "Object",
+            ValueType::Other(_) => return None,
+        })
+    }
+
+    /// The name to write for this type, borrowed for a known type.
+    fn wire_name(&self) -> Cow<'static, str> {
+        match self.known_name() {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(self.name().to_owned()),
+        }
+    }
+
+    /// The name written on the wire: the engine's capitalized name, or an unknown type's name
+    /// unchanged.
+    pub fn name(&self) -> &str {
+        match self {
             ValueType::Other(name) => name,
+            known => known.known_name().unwrap_or_default(),
         }
     }
 }
@@ -151,9 +178,10 @@ impl std::fmt::Display for ValueType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(from = "WireValue")]
 pub struct VariableValue {
-    /// The type name; `None` for an untyped value.
+    /// The type name; `None` for an untyped value. A known type's name is the engine's static
+    /// spelling, so reading and building the usual values allocates nothing for it.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    type_name: Option<String>,
+    type_name: Option<Cow<'static, str>>,
     /// The value.
     value: Value,
     /// The `valueInfo` object, when present.
@@ -164,8 +192,8 @@ pub struct VariableValue {
 /// The wire shape, read before the type name is normalized.
 #[derive(Deserialize)]
 struct WireValue {
-    #[serde(rename = "type", default)]
-    type_name: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "type_name")]
+    type_name: Option<Cow<'static, str>>,
     #[serde(default)]
     value: Value,
     #[serde(rename = "valueInfo", default)]
@@ -175,7 +203,7 @@ struct WireValue {
 impl From<WireValue> for VariableValue {
     fn from(wire: WireValue) -> Self {
         VariableValue {
-            type_name: wire.type_name.map(normalize_type_name),
+            type_name: wire.type_name,
             value: wire.value,
             value_info: wire.value_info,
         }
@@ -183,10 +211,49 @@ impl From<WireValue> for VariableValue {
 }
 
 /// A known type's engine capitalization; anything else unchanged.
-fn normalize_type_name(name: String) -> String {
-    match ValueType::from_name(&name) {
-        ValueType::Other(_) => name,
-        known => known.name().to_owned(),
+fn normalize_type_name(name: String) -> Cow<'static, str> {
+    match ValueType::known(&name).and_then(ValueType::known_name) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name),
+    }
+}
+
+/// Reads an optional type name, normalized; a known one without copying it.
+fn type_name<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'static, str>>, D::Error> {
+    Ok(Option::<TypeName>::deserialize(deserializer)?.map(|t| t.0))
+}
+
+/// A normalized type name, as read by [`type_name`].
+struct TypeName(Cow<'static, str>);
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TypeNameVisitor)
+    }
+}
+
+struct TypeNameVisitor;
+
+impl serde::de::Visitor<'_> for TypeNameVisitor {
+    type Value = TypeName;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TypeName, E> {
+        Ok(TypeName(
+            match ValueType::known(v).and_then(ValueType::known_name) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(v.to_owned()),
+            },
+        ))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<TypeName, E> {
+        Ok(TypeName(normalize_type_name(v)))
     }
 }
 
@@ -194,7 +261,7 @@ impl VariableValue {
     /// A value of the given type with an empty `valueInfo`.
     fn of(value_type: ValueType, value: Value) -> Self {
         VariableValue {
-            type_name: Some(value_type.name().to_owned()),
+            type_name: Some(value_type.wire_name()),
             value,
             value_info: Some(Map::new()),
         }
@@ -299,7 +366,7 @@ impl VariableValue {
             info.insert(ENCODING.to_owned(), Value::String(encoding.to_owned()));
         }
         VariableValue {
-            type_name: Some(ValueType::File.name().to_owned()),
+            type_name: Some(ValueType::File.wire_name()),
             value: Value::String(encode_base64(content.as_ref())),
             value_info: Some(info),
         }
@@ -352,7 +419,7 @@ impl VariableValue {
             Value::String(serialization_data_format.into()),
         );
         VariableValue {
-            type_name: Some(ValueType::Object.name().to_owned()),
+            type_name: Some(ValueType::Object.wire_name()),
             value: Value::String(serialized.into()),
             value_info: Some(info),
         }
@@ -405,7 +472,11 @@ impl VariableValue {
 
     /// The parts: type name, value and `valueInfo`.
     pub fn into_parts(self) -> (Option<String>, Value, Option<Map<String, Value>>) {
-        (self.type_name, self.value, self.value_info)
+        (
+            self.type_name.map(Cow::into_owned),
+            self.value,
+            self.value_info,
+        )
     }
 
     /// A File's name (`valueInfo.filename`).
@@ -528,5 +599,64 @@ impl<T: Into<VariableValue>> From<Option<T>> for VariableValue {
     /// The value for `Some`, a `Null` value for `None`.
     fn from(value: Option<T>) -> Self {
         value.map_or_else(VariableValue::null, Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_type_names_are_normalized_without_a_copy() {
+        for (json, expected, borrowed) in [
+            (r#"{"type":"String","value":"x"}"#, Some("String"), true),
+            (r#"{"type":"string","value":"x"}"#, Some("String"), true),
+            (r#"{"type":"json","value":"{}"}"#, Some("Json"), true),
+            // An escape makes serde hand over an owned string; still normalized.
+            (
+                r#"{"type":"\u0073tring","value":"x"}"#,
+                Some("String"),
+                true,
+            ),
+            (r#"{"type":"STRING","value":"x"}"#, Some("STRING"), false),
+            (r#"{"type":"Custom","value":1}"#, Some("Custom"), false),
+            (r#"{"type":"","value":1}"#, Some(""), false),
+            (r#"{"type":null,"value":1}"#, None, false),
+            (r#"{"value":1}"#, None, false),
+        ] {
+            let v: VariableValue = serde_json::from_str(json).expect(json);
+            assert_eq!(v.type_name(), expected, "{json}");
+            assert_eq!(
+                matches!(v.type_name, Some(Cow::Borrowed(_))),
+                borrowed,
+                "{json}"
+            );
+        }
+        assert!(serde_json::from_str::<VariableValue>(r#"{"type":5,"value":1}"#).is_err());
+        assert!(matches!(
+            VariableValue::from("x").type_name,
+            Some(Cow::Borrowed("String"))
+        ));
+    }
+
+    #[test]
+    fn from_name_matches_only_the_first_letter_case_insensitively() {
+        assert_eq!(ValueType::from_name("Integer"), ValueType::Integer);
+        assert_eq!(ValueType::from_name("integer"), ValueType::Integer);
+        assert_eq!(
+            ValueType::from_name("INTEGER"),
+            ValueType::Other("INTEGER".to_owned())
+        );
+        assert_eq!(ValueType::from_name("xml"), ValueType::Xml);
+        assert_eq!(ValueType::from_name(""), ValueType::Other(String::new()));
+        // Not ASCII: no known name starts with such a letter.
+        assert_eq!(
+            ValueType::from_name("Ölong"),
+            ValueType::Other("Ölong".to_owned())
+        );
+        for (name, t) in &KNOWN {
+            assert_eq!(&ValueType::from_name(name), t);
+            assert_eq!(ValueType::from_name(t.name()), *t);
+        }
     }
 }
