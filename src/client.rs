@@ -56,11 +56,10 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Option<Duration>,
     long_poll_margin: Duration,
-    /// Whether `http` was built here, with `user_agent` as its default header and `timeout` as
-    /// its default timeout; requests then only set what differs (a long poll's timeout), which
-    /// saves a header insertion and an extension map per request. A client given with
-    /// [`ClientBuilder::http_client`] gets both on every request.
-    http_has_defaults: bool,
+    /// Whether `http` was built here, with `timeout` as its default timeout: requests then only
+    /// set a timeout that differs (a long poll's), which spares an extension map per request.
+    /// With a client given through [`ClientBuilder::http_client`] every request sets its own.
+    http_has_timeout: bool,
 }
 
 impl Client {
@@ -224,7 +223,7 @@ impl ClientBuilder {
         })?;
 
         let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
-        let (http, http_has_defaults) = match (self.http, self.connect_timeout) {
+        let (http, http_has_timeout) = match (self.http, self.connect_timeout) {
             (Some(_), Some(_)) => {
                 return Err(Error::config(
                     "connect_timeout cannot be applied to a client given with http_client; set it on that reqwest::Client",
@@ -233,8 +232,7 @@ impl ClientBuilder {
             (Some(http), None) => (http, false),
             (None, connect_timeout) => {
                 let mut builder = reqwest::Client::builder()
-                    .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .user_agent(user_agent.clone());
+                    .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
                 if let Some(timeout) = timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -253,7 +251,7 @@ impl ClientBuilder {
                 user_agent,
                 timeout,
                 long_poll_margin: self.long_poll_margin.unwrap_or(DEFAULT_LONG_POLL_MARGIN),
-                http_has_defaults,
+                http_has_timeout,
             }),
         })
     }
@@ -314,7 +312,8 @@ fn redact_userinfo(raw: &str) -> String {
 enum Body {
     None,
     Json(Vec<u8>),
-    Multipart(reqwest::multipart::Form),
+    // Boxed, like the error below: a request is moved at every builder step, so it is kept small.
+    Multipart(Box<reqwest::multipart::Form>),
 }
 
 /// One request being prepared; see the runtime contract in `ARCHITECTURE.md`.
@@ -327,7 +326,7 @@ pub(crate) struct Request {
     body: Body,
     timeout: Option<Duration>,
     /// The first serialization failure, reported by `send`.
-    error: Option<Error>,
+    error: Option<Box<Error>>,
 }
 
 impl Request {
@@ -365,7 +364,7 @@ impl Request {
     /// Sets a `multipart/form-data` body.
     #[allow(dead_code)] // used by generated code for operations with multipart bodies
     pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Self {
-        self.body = Body::Multipart(form);
+        self.body = Body::Multipart(Box::new(form));
         self
     }
 
@@ -379,12 +378,12 @@ impl Request {
 
     fn fail(&mut self, what: &'static str, source: crate::error::BoxError) {
         if self.error.is_none() {
-            self.error = Some(Error::Serialize {
+            self.error = Some(Box::new(Error::Serialize {
                 method: self.method.clone(),
                 path: self.path.clone(),
                 what,
                 source,
-            });
+            }));
         }
     }
 
@@ -403,7 +402,7 @@ impl Request {
 
     async fn send_inner(self) -> Result<Response, Error> {
         if let Some(e) = self.error {
-            return Err(e);
+            return Err(*e);
         }
         let Request {
             client,
@@ -430,7 +429,7 @@ impl Request {
                 match inner
                     .http
                     .request(method.clone(), url)
-                    .multipart(form)
+                    .multipart(*form)
                     .build()
                 {
                     Ok(request) => request,
@@ -447,15 +446,15 @@ impl Request {
                 request
             }
         };
-        if !inner.http_has_defaults {
-            request
-                .headers_mut()
-                .insert(USER_AGENT, inner.user_agent.clone());
-        }
+        // Per request rather than as a default header of the HTTP client: a default user agent
+        // is also kept (and cloned along) in its connector.
+        request
+            .headers_mut()
+            .insert(USER_AGENT, inner.user_agent.clone());
         if let Some(value) = authorization {
             request.headers_mut().insert(AUTHORIZATION, value);
         }
-        if timeout.is_some() && !(inner.http_has_defaults && timeout == inner.timeout) {
+        if timeout.is_some() && !(inner.http_has_timeout && timeout == inner.timeout) {
             *request.timeout_mut() = timeout;
         }
 
