@@ -97,8 +97,8 @@ pub(crate) async fn complete(
     client: &Client,
     task_id: &str,
     worker_id: &str,
-    variables: Option<Variables>,
-    local_variables: Option<Variables>,
+    variables: Option<&Variables>,
+    local_variables: Option<&Variables>,
 ) -> Result<(), Error> {
     let body = CompleteBody {
         worker_id,
@@ -113,12 +113,12 @@ pub(crate) async fn failure(
     client: &Client,
     task_id: &str,
     worker_id: &str,
-    message: String,
-    details: Option<String>,
+    message: &str,
+    details: Option<&str>,
     retries: i32,
     retry_timeout: Duration,
-    variables: Option<Variables>,
-    local_variables: Option<Variables>,
+    variables: Option<&Variables>,
+    local_variables: Option<&Variables>,
 ) -> Result<(), Error> {
     let body = FailureBody {
         worker_id,
@@ -136,9 +136,9 @@ pub(crate) async fn bpmn_error(
     client: &Client,
     task_id: &str,
     worker_id: &str,
-    code: String,
-    message: Option<String>,
-    variables: Option<Variables>,
+    code: &str,
+    message: Option<&str>,
+    variables: Option<&Variables>,
 ) -> Result<(), Error> {
     let body = BpmnErrorBody {
         worker_id,

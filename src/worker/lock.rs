@@ -117,7 +117,7 @@ pub(crate) async fn extend(
 /// extends the lock by the current duration again. Transient errors are retried while the lock
 /// is still held; a refusal (400/404) or an expired lock ends the extension. Never returns on
 /// its own; the caller drops it when the handler ends.
-pub(crate) async fn keep_alive(context: TaskContext, task_id: String, fraction: f64) {
+pub(crate) async fn keep_alive(context: &TaskContext, task_id: &str, fraction: f64) {
     let retry = Backoff::exponential(Duration::from_millis(50), Duration::from_secs(2));
     let mut failures = 0u32;
     loop {
@@ -134,7 +134,7 @@ pub(crate) async fn keep_alive(context: TaskContext, task_id: String, fraction: 
             _ = tokio::time::sleep_until(due) => {}
             _ = context.lock.changed.notified() => continue,
         }
-        match extend(&context, &task_id, state.duration).await {
+        match extend(context, task_id, state.duration).await {
             Ok(()) => {
                 failures = 0;
                 tracing::debug!(

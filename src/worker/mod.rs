@@ -26,8 +26,11 @@
 //! - Long polling is on by default (30 s). Fetch errors back off exponentially with jitter
 //!   (capped at 5 s by default, so a recovering engine is picked up promptly); empty polls have
 //!   their own [`Backoff`].
-//! - Each handler runs as its own Tokio task: an `Err` or a panic becomes a failure report under
-//!   the [`RetryPolicy`]; a panic never stops the worker.
+//! - Each task is handled in a Tokio task of its own: an `Err` or a panic becomes a failure
+//!   report under the [`RetryPolicy`]; a panic never stops the worker. On a multi-thread runtime
+//!   the handler is spawned apart from its lock extension, so a handler that blocks its thread
+//!   does not hold up the extension; on a current-thread runtime, where nothing could run
+//!   beside it anyway, it runs inside its task's job.
 //! - While a handler runs longer than a fraction (default ½) of its lock, the lock is extended.
 //! - Results are reported once. Transient failures (connect, timeout, 5xx) are retried with
 //!   backoff while the lock is held; `400` (lock lost) and `404` (task gone) are logged and
@@ -53,8 +56,11 @@ mod wire;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -365,11 +371,11 @@ struct Shared {
     report_backoff: Backoff,
     lock_extension: Option<f64>,
     /// Tasks being handled, by id, with their lock.
-    in_flight: Mutex<HashMap<String, Arc<LockState>>>,
+    in_flight: Mutex<HashMap<Arc<str>, Arc<LockState>>>,
 }
 
 impl Shared {
-    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LockState>>> {
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<LockState>>> {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -469,7 +475,7 @@ impl<T> Drop for AbortOnDrop<T> {
 /// Removes a task from the in-flight map when its job ends, however it ends.
 struct InFlightGuard {
     shared: Arc<Shared>,
-    task_id: String,
+    task_id: Arc<str>,
 }
 
 impl Drop for InFlightGuard {
@@ -552,8 +558,12 @@ impl Worker {
         self.run_inner().instrument(span).await
     }
 
-    async fn run_inner(self) -> Summary {
+    async fn run_inner(mut self) -> Summary {
         let started = Instant::now();
+        // On a current-thread runtime a handler spawned as a task of its own could only run on
+        // this same thread anyway: polling it inside its job instead saves a task per handler.
+        let inline_handlers = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::CurrentThread;
         let metrics = self.shared.metrics.clone();
         let graceful = self.shutdown.graceful.clone();
         let semaphore = Arc::new(Semaphore::new(self.max_concurrent));
@@ -567,30 +577,36 @@ impl Worker {
             "worker started"
         );
 
+        // One wait for the signal serves every select below: it registers with the token once,
+        // not at every step of every poll.
+        let cancelled = graceful.cancelled();
+        tokio::pin!(cancelled);
         loop {
             while jobs.try_join_next().is_some() {}
             // Wait for a free slot, then take as many more as are free (up to max_tasks).
             let first = tokio::select! {
                 biased;
-                () = graceful.cancelled() => break,
+                () = &mut cancelled => break,
                 permit = semaphore.clone().acquire_owned() => match permit {
                     Ok(p) => p,
                     Err(_) => break,
                 },
             };
-            let mut permits = vec![first];
-            while permits.len() < self.max_tasks {
+            // The first permit apart, so that the common single-slot poll allocates nothing.
+            let mut first = Some(first);
+            let mut more = Vec::new();
+            while 1 + more.len() < self.max_tasks {
                 match semaphore.clone().try_acquire_owned() {
-                    Ok(p) => permits.push(p),
+                    Ok(p) => more.push(p),
                     Err(_) => break,
                 }
             }
-            let mut body = self.fetch_body.clone();
-            body.max_tasks = i32::try_from(permits.len()).unwrap_or(i32::MAX);
+            let slots = 1 + more.len();
+            self.fetch_body.max_tasks = i32::try_from(slots).unwrap_or(i32::MAX);
             let poll_span = tracing::info_span!(
                 "poll",
                 worker_id = %self.shared.worker_id,
-                max_tasks = permits.len(),
+                max_tasks = slots,
                 fetched = tracing::field::Empty
             );
             let requested_at = Instant::now();
@@ -598,8 +614,8 @@ impl Worker {
             let result = tokio::select! {
                 biased;
                 // Dropping the request future cancels the long poll at once.
-                () = graceful.cancelled() => break,
-                result = engine::fetch(&self.shared.client, &body).instrument(poll_span.clone()) => result,
+                () = &mut cancelled => break,
+                result = engine::fetch(&self.shared.client, &self.fetch_body).instrument(poll_span.clone()) => result,
             };
             let delay = match result {
                 Ok(tasks) => {
@@ -614,7 +630,15 @@ impl Worker {
                         empty_polls = 0;
                         metrics.add(|c| &c.fetched, tasks.len() as u64);
                         for raw in tasks {
-                            self.start(&mut jobs, raw, requested_at, permits.pop(), &poll_span);
+                            let permit = more.pop().or_else(|| first.take());
+                            self.start(
+                                &mut jobs,
+                                raw,
+                                requested_at,
+                                permit,
+                                &poll_span,
+                                inline_handlers,
+                            );
                         }
                         Duration::ZERO
                     }
@@ -633,11 +657,11 @@ impl Worker {
                     delay
                 }
             };
-            drop(permits);
+            drop((first, more));
             if !delay.is_zero() {
                 tokio::select! {
                     biased;
-                    () = graceful.cancelled() => break,
+                    () = &mut cancelled => break,
                     () = tokio::time::sleep(delay) => {}
                 }
             }
@@ -689,33 +713,36 @@ impl Worker {
         requested_at: Instant,
         permit: Option<OwnedSemaphorePermit>,
         poll_span: &tracing::Span,
+        inline_handler: bool,
     ) {
         let _in_poll = poll_span.enter();
-        let Some(task_id) = raw.id.clone() else {
+        let Some(id) = raw.id.as_deref() else {
             tracing::warn!("fetched a task without an id; ignored");
             return;
         };
-        let topic = raw.topic_name.clone().unwrap_or_default();
-        let Some(entry) = self.entries.get(&topic).cloned() else {
+        let topic = raw.topic_name.as_deref().unwrap_or_default();
+        let Some(entry) = self.entries.get(topic).cloned() else {
             tracing::warn!(
-                task_id,
+                task_id = id,
                 topic,
                 "fetched a task of a topic without a handler; left to expire"
             );
             return;
         };
-        let lock = {
+        let (task_id, lock) = {
             let mut in_flight = self.shared.in_flight();
-            if let Some(existing) = in_flight.get(&task_id) {
+            if let Some(existing) = in_flight.get(id) {
                 // Our earlier lock expired and we locked it again: the running job keeps it.
                 existing.renewed(requested_at, entry.lock_duration);
                 self.shared.metrics.inc(|c| &c.duplicates_skipped);
-                tracing::debug!(task_id, "task is already being handled; lock renewed");
+                tracing::debug!(task_id = id, "task is already being handled; lock renewed");
                 return;
             }
+            // One shared copy of the id serves the in-flight map, the guard and the job.
+            let task_id: Arc<str> = Arc::from(id);
             let lock = Arc::new(LockState::new(requested_at, entry.lock_duration));
             in_flight.insert(task_id.clone(), lock.clone());
-            lock
+            (task_id, lock)
         };
         let guard = InFlightGuard {
             shared: self.shared.clone(),
@@ -731,25 +758,115 @@ impl Worker {
             report = tracing::field::Empty,
         );
         span.follows_from(poll_span);
-        let shared = self.shared.clone();
-        jobs.spawn(
-            async move {
-                run_task(shared, entry, raw, task_id, lock).await;
-                drop(guard);
-                drop(permit);
-            }
-            .instrument(span),
-        );
+        let job = Job {
+            shared: self.shared.clone(),
+            entry,
+            raw,
+            task_id,
+            lock,
+            inline_handler,
+            guard,
+            permit,
+        };
+        // Boxed: the job's state machine is large, and spawning would otherwise copy all of it
+        // (several times) for every task.
+        jobs.spawn(Box::pin(job.run()).instrument(span));
+    }
+}
+
+/// How a handler ended.
+enum HandlerEnd {
+    Returned(Result<Outcome, BoxError>),
+    Panicked(Box<dyn std::any::Any + Send>),
+    /// Its task was cancelled: only when the runtime shuts down.
+    Cancelled,
+}
+
+/// Runs a handler to its end: polled right here (`inline`), or as a Tokio task of its own, which
+/// on a multi-thread runtime keeps lock extension going on another thread even while a handler
+/// blocks its thread. Dropping the future stops the handler either way.
+async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> HandlerEnd {
+    if inline {
+        let future = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(task))) {
+            Ok(future) => future,
+            Err(payload) => return HandlerEnd::Panicked(payload),
+        };
+        match (CatchUnwind { future }).await {
+            Ok(result) => HandlerEnd::Returned(result),
+            Err(payload) => HandlerEnd::Panicked(payload),
+        }
+    } else {
+        let mut handle = AbortOnDrop(tokio::spawn(
+            async move { handler.call(task).await }.instrument(tracing::Span::current()),
+        ));
+        match (&mut handle.0).await {
+            Ok(result) => HandlerEnd::Returned(result),
+            Err(join) if join.is_panic() => HandlerEnd::Panicked(join.into_panic()),
+            Err(_) => HandlerEnd::Cancelled,
+        }
+    }
+}
+
+/// Polls a handler's future, turning a panic into `Err` with its payload (as a spawned task's
+/// `JoinError` would). The future is not polled again after it panicked.
+struct CatchUnwind {
+    future: HandlerFuture,
+}
+
+impl Future for CatchUnwind {
+    type Output = Result<Result<Outcome, BoxError>, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = &mut self.future;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    }
+}
+
+/// Everything the job of one task owns.
+struct Job {
+    shared: Arc<Shared>,
+    entry: Arc<Entry>,
+    raw: LockedTask,
+    task_id: Arc<str>,
+    lock: Arc<LockState>,
+    inline_handler: bool,
+    /// Dropped when the job ends, however it ends: first the guard (the task leaves the
+    /// in-flight map), then the permit (its slot is free again).
+    guard: InFlightGuard,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Job {
+    /// Runs the handler of one task (with lock extension), then reports its outcome.
+    async fn run(self) {
+        let Job {
+            shared,
+            entry,
+            raw,
+            task_id,
+            lock,
+            inline_handler,
+            guard,
+            permit,
+        } = self;
+        run_task(&shared, &entry, raw, &task_id, lock, inline_handler).await;
+        drop(guard);
+        drop(permit);
     }
 }
 
 /// Runs the handler of one task (with lock extension), then reports its outcome.
 async fn run_task(
-    shared: Arc<Shared>,
-    entry: Arc<Entry>,
+    shared: &Shared,
+    entry: &Entry,
     raw: LockedTask,
-    task_id: String,
+    task_id: &str,
     lock: Arc<LockState>,
+    inline_handler: bool,
 ) {
     let context = TaskContext {
         client: shared.client.clone(),
@@ -765,38 +882,38 @@ async fn run_task(
         context: context.clone(),
     };
     metrics.inc(|c| &c.handlers_started);
-    let handler = entry.handler.clone();
-    let mut handle = AbortOnDrop(tokio::spawn(
-        async move { handler.call(task).await }.instrument(tracing::Span::current()),
-    ));
-    let joined = match shared.lock_extension {
+    let handler = run_handler(entry.handler.clone(), task, inline_handler);
+    tokio::pin!(handler);
+    let end = match shared.lock_extension {
         Some(fraction) => {
-            let keep_alive = lock::keep_alive(context.clone(), task_id.clone(), fraction);
+            let keep_alive = lock::keep_alive(&context, task_id, fraction);
             tokio::pin!(keep_alive);
             loop {
                 tokio::select! {
-                    joined = &mut handle.0 => break joined,
+                    // The handler first: one that is done at once never starts the lock timer.
+                    biased;
+                    end = &mut handler => break end,
                     () = &mut keep_alive => {}
                 }
             }
         }
-        None => (&mut handle.0).await,
+        None => handler.await,
     };
-    let outcome = match joined {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(error)) => {
+    let outcome = match end {
+        HandlerEnd::Returned(Ok(outcome)) => outcome,
+        HandlerEnd::Returned(Err(error)) => {
             metrics.inc(|c| &c.handler_errors);
             tracing::warn!(error = %error, "handler failed");
             failure_from_error(&error)
         }
-        Err(join) if join.is_panic() => {
+        HandlerEnd::Panicked(payload) => {
             metrics.inc(|c| &c.handler_panics);
-            let message = panic_message(join.into_panic());
+            let message = panic_message(payload);
             tracing::error!(panic = %message, "handler panicked");
             Outcome::failure(format!("handler panicked: {message}"))
         }
-        Err(_) => {
-            // Cancelled: only when the runtime shuts down; nothing to report.
+        HandlerEnd::Cancelled => {
+            // Only when the runtime shuts down; nothing to report.
             tracing::warn!("handler cancelled; nothing reported");
             return;
         }
@@ -804,7 +921,7 @@ async fn run_task(
     let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let end = report::report(&context, &task_id, &outcome, &shared.report_backoff).await;
+    let end = report::report(&context, task_id, &outcome, &shared.report_backoff).await;
     span.record("report", end.as_str());
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
 }

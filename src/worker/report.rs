@@ -69,11 +69,21 @@ pub(crate) fn resolve_failure(
 async fn send(context: &TaskContext, task_id: &str, outcome: &Outcome) -> Result<(), Error> {
     let client = &context.client;
     let worker_id = &context.worker_id;
-    match outcome.clone() {
+    // Borrowed: a retried report sends the same outcome again, and nothing here needs a copy.
+    match outcome {
         Outcome::Complete {
             variables,
             local_variables,
-        } => super::engine::complete(client, task_id, worker_id, variables, local_variables).await,
+        } => {
+            super::engine::complete(
+                client,
+                task_id,
+                worker_id,
+                variables.as_ref(),
+                local_variables.as_ref(),
+            )
+            .await
+        }
         Outcome::Failure {
             message,
             details,
@@ -87,11 +97,11 @@ async fn send(context: &TaskContext, task_id: &str, outcome: &Outcome) -> Result
                 task_id,
                 worker_id,
                 message,
-                details,
+                details.as_deref(),
                 retries.unwrap_or(0),
                 retry_timeout.unwrap_or(Duration::ZERO),
-                variables,
-                local_variables,
+                variables.as_ref(),
+                local_variables.as_ref(),
             )
             .await
         }
@@ -99,7 +109,17 @@ async fn send(context: &TaskContext, task_id: &str, outcome: &Outcome) -> Result
             code,
             message,
             variables,
-        } => super::engine::bpmn_error(client, task_id, worker_id, code, message, variables).await,
+        } => {
+            super::engine::bpmn_error(
+                client,
+                task_id,
+                worker_id,
+                code,
+                message.as_deref(),
+                variables.as_ref(),
+            )
+            .await
+        }
     }
 }
 

@@ -125,9 +125,9 @@ pub(crate) struct Sorting {
 pub(crate) struct CompleteBody<'a> {
     pub(crate) worker_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) variables: Option<Variables>,
+    pub(crate) variables: Option<&'a Variables>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) local_variables: Option<Variables>,
+    pub(crate) local_variables: Option<&'a Variables>,
 }
 
 /// The failure request body.
@@ -135,15 +135,15 @@ pub(crate) struct CompleteBody<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct FailureBody<'a> {
     pub(crate) worker_id: &'a str,
-    pub(crate) error_message: String,
+    pub(crate) error_message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) error_details: Option<String>,
+    pub(crate) error_details: Option<&'a str>,
     pub(crate) retries: i32,
     pub(crate) retry_timeout: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) variables: Option<Variables>,
+    pub(crate) variables: Option<&'a Variables>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) local_variables: Option<Variables>,
+    pub(crate) local_variables: Option<&'a Variables>,
 }
 
 /// The BPMN error request body.
@@ -151,11 +151,11 @@ pub(crate) struct FailureBody<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BpmnErrorBody<'a> {
     pub(crate) worker_id: &'a str,
-    pub(crate) error_code: String,
+    pub(crate) error_code: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) error_message: Option<String>,
+    pub(crate) error_message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) variables: Option<Variables>,
+    pub(crate) variables: Option<&'a Variables>,
 }
 
 /// The extend-lock request body.
@@ -189,7 +189,7 @@ mod tests {
     fn request_bodies_use_the_engine_field_names() {
         let body = FailureBody {
             worker_id: "w",
-            error_message: "boom".into(),
+            error_message: "boom",
             error_details: None,
             retries: 2,
             retry_timeout: 1000,
