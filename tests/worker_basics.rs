@@ -123,6 +123,52 @@ impl std::fmt::Display for PaymentDown {
 
 impl std::error::Error for PaymentDown {}
 
+/// A handler that panics before it even returns its future is reported like one that panics
+/// while running, whether it runs inside its job (current-thread runtime) or is spawned.
+async fn a_panic_before_the_handler_future_is_a_failure() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("sync")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .worker_id("sync-panic")
+        .subscribe(
+            "sync",
+            |task: Task| -> std::future::Ready<Result<Outcome, BoxError>> {
+                panic!("no future for {}", task.id())
+            },
+        )
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("the failure report", LIMIT, || {
+        !engine.failures(&id).is_empty()
+    })
+    .await;
+    let failures = engine.failures(&id);
+    let Some(TaskEvent::Failed { error_message, .. }) = failures.first() else {
+        panic!("no failure for task {id}: {failures:?}");
+    };
+    let message = error_message.as_deref().unwrap_or_default();
+    assert!(
+        message.contains("handler panicked: no future for"),
+        "{message}"
+    );
+    assert_eq!(metrics.snapshot().handler_panics, 1);
+    shutdown.shutdown();
+    run.await.expect("the worker ends");
+}
+
+#[tokio::test]
+async fn a_panic_before_the_handler_future_is_a_failure_on_a_current_thread_runtime() {
+    a_panic_before_the_handler_future_is_a_failure().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_before_the_handler_future_is_a_failure_on_a_multi_thread_runtime() {
+    a_panic_before_the_handler_future_is_a_failure().await;
+}
+
 #[tokio::test]
 async fn handler_errors_and_panics_become_failures_under_the_retry_policy() {
     let engine = TestEngine::start().await.expect("engine");
