@@ -577,8 +577,13 @@ impl Response {
         Ok(value)
     }
 
-    /// Succeeds for any success status; the body is read and dropped.
+    /// Succeeds for any success status; a body, if the status allows one, is read and dropped.
     pub(crate) async fn empty(self) -> Result<(), Error> {
+        // A 204 has no body by definition (the HTTP layer reads none after it), so the
+        // connection is already free for the next request and there is nothing to collect.
+        if self.status() == StatusCode::NO_CONTENT {
+            return Ok(());
+        }
         self.bytes().await.map(drop)
     }
 
