@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod date;
 mod error;
+mod string_enum;
 pub mod variables;
 #[cfg(feature = "worker")]
 pub mod worker;
@@ -21,6 +22,10 @@ pub use client::{
 };
 pub use date::{DateParseError, DateTime};
 pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};
+
+// Used by the generated string enums as `crate::string_enum_traits!`.
+#[allow(unused_imports)]
+use string_enum::string_enum_traits;
 
 // The generated code: `models` plus one module per tag (e.g. `external_task`).
 include!(concat!(env!("OUT_DIR"), "/generated.rs"));

@@ -1,6 +1,13 @@
-//! Model → tokens. A pure function of the [`Model`]; every name in it is already a valid
-//! identifier (see `naming.rs`), every override path already parsed once.
+//! Model → `syn` syntax tree. A pure function of the [`Model`]; every name in it is already a
+//! valid identifier (see `naming.rs`), every override path already parsed once.
+//!
+//! Code with logic in it (method bodies, `impl` blocks) is written with `quote!` and parsed into
+//! `syn` nodes item by item. What repeats thousands of times in a large document — doc comments,
+//! struct fields with their serde attributes, enum variants, types — is built as `syn` nodes
+//! directly: printing it as tokens only for `syn` to parse it back was most of the generator's
+//! time on the full Camunda document.
 
+use crate::error::Failure;
 use crate::model::{
     Body, EnumDef, Field, MediaVariant, Model, Operation, Payload, QueryDef, ResponseKind, Segment,
     StructDef, Tag, TypeDef, TypeKind, TypeRef,
@@ -9,37 +16,243 @@ use crate::naming::{serde_camel, unraw};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
+use syn::punctuated::Punctuated;
 
 /// The whole generated file (without the header comment).
-pub fn emit(model: &Model) -> TokenStream {
-    let models = emit_models(model);
-    let tags = model.tags.iter().map(|t| emit_tag(t, model));
-    quote! {
-        #models
-        #(#tags)*
+pub fn emit(model: &Model) -> Result<syn::File, Failure> {
+    let mut items = vec![emit_models(model)?];
+    for tag in &model.tags {
+        items.push(emit_tag(tag, model)?);
     }
+    Ok(file(items))
+}
+
+/// A file of these items, ready for `prettyplease`.
+pub fn file(items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
+// ---- syn building blocks -------------------------------------------------------------------
+
+fn span() -> Span {
+    Span::call_site()
 }
 
 fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+        Some(raw) => Ident::new_raw(raw, span()),
+        None => Ident::new(name, span()),
     }
 }
 
-fn doc(text: &str) -> TokenStream {
-    // `///` comments are one attribute per line; a leading space keeps prettyplease's
-    // output in the conventional `/// text` form.
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+/// Parses generator-written tokens. A failure is a bug in this file, reported as an error
+/// rather than a panic.
+fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, Failure> {
+    syn::parse2(tokens).map_err(|e| {
+        Failure::single(
+            "generator",
+            format!("internal error: the generated code does not parse ({e}); please report this"),
+        )
+    })
 }
+
+/// `///` comments: one `#[doc = " line"]` attribute per line. The leading space keeps
+/// prettyplease's output in the conventional `/// text` form.
+fn doc(text: &str) -> Vec<syn::Attribute> {
+    text.lines()
+        .map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            attribute(syn::Meta::NameValue(syn::MetaNameValue {
+                path: ident("doc").into(),
+                eq_token: Default::default(),
+                value: syn::Expr::Lit(syn::ExprLit {
+                    attrs: Vec::new(),
+                    lit: syn::Lit::Str(syn::LitStr::new(&line, span())),
+                }),
+            }))
+        })
+        .collect()
+}
+
+/// `#[name(args)]`; the arguments stay tokens, as `syn` itself keeps them.
+fn list_attribute(name: &str, args: TokenStream) -> syn::Attribute {
+    attribute(syn::Meta::List(syn::MetaList {
+        path: ident(name).into(),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens: args,
+    }))
+}
+
+fn attribute(meta: syn::Meta) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta,
+    }
+}
+
+fn public() -> syn::Visibility {
+    syn::Visibility::Public(Default::default())
+}
+
+/// `docs` followed by `rest`.
+fn with_docs(docs: &str, rest: impl IntoIterator<Item = syn::Attribute>) -> Vec<syn::Attribute> {
+    let mut attrs = doc(docs);
+    attrs.extend(rest);
+    attrs
+}
+
+/// A path type, `a::b::C<args>` (generic arguments on the last segment).
+fn path_type(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
+    let mut path = syn::Path {
+        leading_colon: None,
+        segments: segments
+            .iter()
+            .map(|s| syn::PathSegment::from(ident(s)))
+            .collect(),
+    };
+    if !args.is_empty() {
+        if let Some(last) = path.segments.last_mut() {
+            last.arguments =
+                syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                    colon2_token: None,
+                    lt_token: Default::default(),
+                    args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+                    gt_token: Default::default(),
+                });
+        }
+    }
+    syn::Type::Path(syn::TypePath { qself: None, path })
+}
+
+fn ty(t: &TypeRef) -> syn::Type {
+    match t {
+        TypeRef::String => path_type(&["String"], vec![]),
+        TypeRef::DateTime => path_type(&["DateTime"], vec![]),
+        TypeRef::Bool => path_type(&["bool"], vec![]),
+        TypeRef::I32 => path_type(&["i32"], vec![]),
+        TypeRef::I64 => path_type(&["i64"], vec![]),
+        TypeRef::F64 => path_type(&["f64"], vec![]),
+        TypeRef::Bytes => path_type(&["bytes", "Bytes"], vec![]),
+        TypeRef::Json => path_type(&["serde_json", "Value"], vec![]),
+        TypeRef::Vec(inner) => path_type(&["Vec"], vec![ty(inner)]),
+        TypeRef::Map(inner) => path_type(&["BTreeMap"], vec![ty(&TypeRef::String), ty(inner)]),
+        TypeRef::Named(n) => syn::Type::Path(syn::TypePath {
+            qself: None,
+            path: ident(n).into(),
+        }),
+        TypeRef::External(path) => match syn::parse_str::<syn::Path>(path) {
+            Ok(path) => syn::Type::Path(syn::TypePath { qself: None, path }),
+            // Unreachable: override paths are checked when the model is built.
+            Err(_) => ty(&TypeRef::Json),
+        },
+    }
+}
+
+fn option(t: syn::Type) -> syn::Type {
+    path_type(&["Option"], vec![t])
+}
+
+fn named_field(attrs: Vec<syn::Attribute>, name: &str, ty: syn::Type) -> syn::Field {
+    syn::Field {
+        attrs,
+        vis: public(),
+        mutability: syn::FieldMutability::None,
+        ident: Some(ident(name)),
+        colon_token: Some(Default::default()),
+        ty,
+    }
+}
+
+fn unnamed_fields(types: Vec<syn::Type>) -> syn::Fields {
+    syn::Fields::Unnamed(syn::FieldsUnnamed {
+        paren_token: Default::default(),
+        unnamed: types
+            .into_iter()
+            .map(|ty| syn::Field {
+                attrs: Vec::new(),
+                vis: syn::Visibility::Inherited,
+                mutability: syn::FieldMutability::None,
+                ident: None,
+                colon_token: None,
+                ty,
+            })
+            .collect(),
+    })
+}
+
+fn item_struct(
+    attrs: Vec<syn::Attribute>,
+    name: &str,
+    fields: Punctuated<syn::Field, syn::Token![,]>,
+) -> syn::Item {
+    syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: public(),
+        struct_token: Default::default(),
+        ident: ident(name),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: fields,
+        }),
+        semi_token: None,
+    })
+}
+
+fn item_enum(attrs: Vec<syn::Attribute>, name: &str, variants: Vec<syn::Variant>) -> syn::Item {
+    syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: public(),
+        enum_token: Default::default(),
+        ident: ident(name),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants: variants.into_iter().collect(),
+    })
+}
+
+fn variant(docs: &str, name: &str, fields: syn::Fields) -> syn::Variant {
+    syn::Variant {
+        attrs: doc(docs),
+        ident: ident(name),
+        fields,
+        discriminant: None,
+    }
+}
+
+fn item_mod(attrs: Vec<syn::Attribute>, name: &str, items: Vec<syn::Item>) -> syn::Item {
+    syn::Item::Mod(syn::ItemMod {
+        attrs,
+        vis: public(),
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: ident(name),
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
+}
+
+/// `#[derive(Debug, Clone, PartialEq, [Default,] extra...)]`.
+fn derive(default: bool, extra: &[&str]) -> syn::Attribute {
+    let traits = ["Debug", "Clone", "PartialEq"]
+        .iter()
+        .chain(default.then_some(&"Default"))
+        .chain(extra)
+        .map(|t| ident(t));
+    list_attribute("derive", quote!(#(#traits),*))
+}
+
+// ---- the models module ---------------------------------------------------------------------
 
 /// What a module needs imported.
 #[derive(Default)]
@@ -64,40 +277,33 @@ impl Uses {
             _ => {}
         }
     }
-}
 
-fn ty(t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::String => quote!(String),
-        TypeRef::DateTime => quote!(DateTime),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Bytes => quote!(bytes::Bytes),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Vec(inner) => {
-            let inner = ty(inner);
-            quote!(Vec<#inner>)
+    /// The `use` items for what was visited, after `serde` (when needed).
+    fn imports(&self, serde: Option<TokenStream>) -> Result<Vec<syn::Item>, Failure> {
+        let mut imports = Vec::new();
+        if !self.named.is_empty() {
+            let names = self.named.iter().map(|n| ident(n));
+            imports.push(parse(quote!(use super::models::{#(#names),*};))?);
         }
-        TypeRef::Map(inner) => {
-            let inner = ty(inner);
-            quote!(BTreeMap<String, #inner>)
+        if let Some(serde) = serde {
+            imports.push(parse(quote!(use serde::#serde;))?);
         }
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote!(#n)
+        if self.btree_map {
+            imports.push(parse(quote!(
+                use std::collections::BTreeMap;
+            ))?);
         }
-        TypeRef::External(path) => match syn::parse_str::<syn::Path>(path) {
-            Ok(path) => quote!(#path),
-            // Unreachable: override paths are checked when the model is built.
-            Err(_) => quote!(serde_json::Value),
-        },
+        if self.date_time {
+            imports.push(parse(quote!(
+                use crate::DateTime;
+            ))?);
+        }
+        Ok(imports)
     }
 }
 
 /// `pub mod models { .. }` alone.
-pub fn emit_models(model: &Model) -> TokenStream {
+pub fn emit_models(model: &Model) -> Result<syn::Item, Failure> {
     let mut uses = Uses::default();
     let mut serde_derives = false;
     let mut file_parts = false;
@@ -109,47 +315,28 @@ pub fn emit_models(model: &Model) -> TokenStream {
                 s.fields.iter().for_each(|f| uses.visit(&f.ty));
             }
             TypeKind::Alias(t) => uses.visit(t),
-            TypeKind::Enum(_) => serde_derives = true,
+            TypeKind::Enum(_) => {}
         }
     }
-    let mut imports = Vec::new();
-    if serde_derives {
-        imports.push(quote!(
-            use serde::{Deserialize, Serialize};
-        ));
+    // Models refer to each other by name within the module: no `use super::models`.
+    uses.named.clear();
+    let serde = serde_derives.then(|| quote!({Deserialize, Serialize}));
+    let mut items = uses.imports(serde)?;
+    if file_parts {
+        items.extend(parse::<syn::File>(file_part())?.items);
     }
-    if uses.btree_map {
-        imports.push(quote!(
-            use std::collections::BTreeMap;
-        ));
+    for def in &model.types {
+        emit_type(def, &mut items)?;
     }
-    if uses.date_time {
-        imports.push(quote!(
-            use crate::DateTime;
-        ));
-    }
-    let file_part = if file_parts {
-        emit_file_part()
-    } else {
-        quote!()
-    };
-    let items = model.types.iter().map(emit_type);
     let module_doc = doc(&format!(
         "Data types of \"{}\" {}: one per schema of the document.",
         one_line(&model.title),
         one_line(&model.version)
     ));
-    quote! {
-        #module_doc
-        pub mod models {
-            #(#imports)*
-            #file_part
-            #(#items)*
-        }
-    }
+    Ok(item_mod(module_doc, "models", items))
 }
 
-fn emit_file_part() -> TokenStream {
+fn file_part() -> TokenStream {
     quote! {
         /// A file sent as one part of a `multipart/form-data` request.
         #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,33 +381,45 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
-    let name = ident(&def.name);
-    let docs = doc(&def.doc);
+fn emit_type(def: &TypeDef, items: &mut Vec<syn::Item>) -> Result<(), Failure> {
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, &docs, s),
-        TypeKind::Enum(e) => emit_enum(&name, &docs, e),
-        TypeKind::Alias(t) => {
-            let t = ty(t);
-            quote! {
-                #docs
-                pub type #name = #t;
-            }
+        TypeKind::Struct(s) if s.form => emit_form(def, s, items)?,
+        TypeKind::Struct(s) => {
+            let (container, fields) = serde_fields(&s.fields);
+            let mut attrs = with_docs(
+                &def.doc,
+                [derive(s.derive_default, &["Serialize", "Deserialize"])],
+            );
+            attrs.extend(container);
+            items.push(item_struct(attrs, &def.name, fields));
         }
+        TypeKind::Enum(e) => emit_enum(def, e, items)?,
+        TypeKind::Alias(t) => items.push(syn::Item::Type(syn::ItemType {
+            attrs: doc(&def.doc),
+            vis: public(),
+            type_token: Default::default(),
+            ident: ident(&def.name),
+            generics: Default::default(),
+            eq_token: Default::default(),
+            ty: Box::new(ty(t)),
+            semi_token: Default::default(),
+        })),
     }
+    Ok(())
 }
 
-/// `#[serde(rename_all = "camelCase")]` when it saves at least one rename, plus the per-field
-/// attributes.
-fn serde_fields(fields: &[Field]) -> (TokenStream, Vec<TokenStream>) {
+/// `#[serde(rename_all = "camelCase")]` when it saves at least one rename, plus the fields with
+/// their own serde attributes.
+fn serde_fields(
+    fields: &[Field],
+) -> (
+    Option<syn::Attribute>,
+    Punctuated<syn::Field, syn::Token![,]>,
+) {
     let camel_helps = fields
         .iter()
         .any(|f| serde_camel(&f.name) == f.json_name && unraw(&f.name) != f.json_name);
-    let container = if camel_helps {
-        quote!(#[serde(rename_all = "camelCase")])
-    } else {
-        quote!()
-    };
+    let container = camel_helps.then(|| list_attribute("serde", quote!(rename_all = "camelCase")));
     let fields = fields
         .iter()
         .map(|f| {
@@ -237,65 +436,39 @@ fn serde_fields(fields: &[Field]) -> (TokenStream, Vec<TokenStream>) {
             if !f.required {
                 args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
-            let docs = doc(&f.doc);
-            let name = ident(&f.name);
             let mut t = ty(&f.ty);
             if f.boxed {
-                t = quote!(Box<#t>);
+                t = path_type(&["Box"], vec![t]);
             }
             if !f.required {
-                t = quote!(Option<#t>);
+                t = option(t);
             }
-            let attr = if args.is_empty() {
-                quote!()
-            } else {
-                quote!(#[serde(#(#args),*)])
-            };
-            quote! {
-                #docs
-                #attr
-                pub #name: #t,
-            }
+            let serde = (!args.is_empty()).then(|| list_attribute("serde", quote!(#(#args),*)));
+            named_field(with_docs(&f.doc, serde), &f.name, t)
         })
         .collect();
     (container, fields)
 }
 
-fn emit_struct(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
-    if s.form {
-        return emit_form(name, docs, s);
-    }
-    let (container, fields) = serde_fields(&s.fields);
-    let default = if s.derive_default {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-        #container
-        pub struct #name {
-            #(#fields)*
-        }
-    }
-}
-
 /// A multipart form: plain fields, binary ones as lists of [`FilePart`]s, and `to_form()`.
-fn emit_form(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
-    let fields = s.fields.iter().map(|f| {
-        let docs = doc(&f.doc);
-        let field = ident(&f.name);
-        let t = if f.ty == TypeRef::Bytes {
-            quote!(Vec<FilePart>)
-        } else if f.required {
-            ty(&f.ty)
-        } else {
-            let t = ty(&f.ty);
-            quote!(Option<#t>)
-        };
-        quote! { #docs pub #field: #t, }
-    });
+fn emit_form(def: &TypeDef, s: &StructDef, items: &mut Vec<syn::Item>) -> Result<(), Failure> {
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| {
+            let t = if f.ty == TypeRef::Bytes {
+                path_type(&["Vec"], vec![path_type(&["FilePart"], vec![])])
+            } else if f.required {
+                ty(&f.ty)
+            } else {
+                option(ty(&f.ty))
+            };
+            named_field(doc(&f.doc), &f.name, t)
+        })
+        .collect();
+    let attrs = with_docs(&def.doc, [derive(s.derive_default, &[])]);
+    items.push(item_struct(attrs, &def.name, fields));
+
     let parts = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let json = &f.json_name;
@@ -331,17 +504,8 @@ fn emit_form(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let default = if s.derive_default {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name {
-            #(#fields)*
-        }
+    let name = ident(&def.name);
+    items.push(parse(quote! {
         impl #name {
             /// The `multipart/form-data` form: one part per field that is set.
             pub fn to_form(&self) -> reqwest::multipart::Form {
@@ -350,16 +514,38 @@ fn emit_form(name: &Ident, docs: &TokenStream, s: &StructDef) -> TokenStream {
                 form
             }
         }
-    }
+    })?);
+    Ok(())
 }
 
-fn emit_enum(name: &Ident, docs: &TokenStream, e: &EnumDef) -> TokenStream {
+/// A string enum: the listed values plus a fallback that keeps any other value. `as_str` and
+/// `From<&str>` carry the values; `Display` and serde come from the runtime's
+/// `string_enum_traits!`, which builds on those two.
+fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(), Failure> {
+    let mut variants: Vec<syn::Variant> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let docs = format!("`{}`", v.value.replace('`', "'"));
+            variant(&docs, &v.name, syn::Fields::Unit)
+        })
+        .collect();
+    variants.push(variant(
+        "A value this version of the document does not list.",
+        &e.fallback,
+        unnamed_fields(vec![ty(&TypeRef::String)]),
+    ));
+    let attrs = with_docs(
+        &def.doc,
+        [list_attribute(
+            "derive",
+            quote!(Debug, Clone, PartialEq, Eq, Hash),
+        )],
+    );
+    items.push(item_enum(attrs, &def.name, variants));
+
+    let name = ident(&def.name);
     let fallback = ident(&e.fallback);
-    let variants = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let vdoc = doc(&format!("`{}`", v.value.replace('`', "'")));
-        quote! { #vdoc #variant, }
-    });
     let to_str = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
@@ -370,17 +556,8 @@ fn emit_enum(name: &Ident, docs: &TokenStream, e: &EnumDef) -> TokenStream {
         let value = &v.value;
         quote!(#value => Self::#variant,)
     });
-    let fallback_doc = doc("A value this version of the document does not list.");
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            #fallback_doc
-            #fallback(String),
-        }
+    let mut impls: syn::File = parse(quote! {
         impl #name {
-            /// The value as it appears in JSON.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
@@ -396,38 +573,24 @@ fn emit_enum(name: &Ident, docs: &TokenStream, e: &EnumDef) -> TokenStream {
                 }
             }
         }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
+        crate::string_enum_traits!(#name);
+    })?;
+    if let Some(syn::Item::Impl(inherent)) = impls.items.first_mut() {
+        if let Some(syn::ImplItem::Fn(as_str)) = inherent.items.first_mut() {
+            as_str.attrs = doc("The value as it appears in JSON.");
         }
     }
+    items.extend(impls.items);
+    Ok(())
 }
 
+// ---- tag modules ---------------------------------------------------------------------------
+
 /// One tag module alone.
-pub fn emit_tag(tag: &Tag, model: &Model) -> TokenStream {
-    let module = ident(&tag.module);
+pub fn emit_tag(tag: &Tag, model: &Model) -> Result<syn::Item, Failure> {
+    let _ = model;
     let api = ident(&tag.api);
     let accessor = ident(&tag.accessor);
-    let module_doc = doc(&tag.doc);
-    let api_doc = doc(&format!(
-        "The operations tagged `{}`; get one with [`Client::{}`](crate::Client::{}).",
-        tag.name,
-        unraw(&tag.accessor),
-        unraw(&tag.accessor)
-    ));
-    let accessor_doc = doc(&format!("The `{}` operations.", tag.name));
 
     let mut uses = Uses::default();
     let mut serialize = false;
@@ -454,117 +617,90 @@ pub fn emit_tag(tag: &Tag, model: &Model) -> TokenStream {
             _ => {}
         }
     }
-    let mut imports = Vec::new();
-    if !uses.named.is_empty() {
-        let names = uses.named.iter().map(|n| ident(n));
-        imports.push(quote!(use super::models::{#(#names),*};));
-    }
-    if serialize {
-        imports.push(quote!(
-            use serde::Serialize;
-        ));
-    }
-    if uses.btree_map {
-        imports.push(quote!(
-            use std::collections::BTreeMap;
-        ));
-    }
-    if uses.date_time {
-        imports.push(quote!(
-            use crate::DateTime;
-        ));
-    }
-    let queries = tag
-        .ops
-        .iter()
-        .filter_map(|op| op.query.as_ref())
-        .map(emit_query);
-    let responses = tag.ops.iter().filter_map(emit_response_enum);
-    let methods = tag.ops.iter().map(|op| emit_method(op, model));
-    quote! {
-        #module_doc
-        pub mod #module {
-            #(#imports)*
+    let mut items = uses.imports(serialize.then(|| quote!(Serialize)))?;
 
-            #api_doc
-            #[derive(Clone, Copy)]
-            pub struct #api<'a> {
-                client: &'a crate::Client,
-            }
+    let mut handle: syn::File = parse(quote! {
+        #[derive(Clone, Copy)]
+        pub struct #api<'a> {
+            client: &'a crate::Client,
+        }
 
-            impl crate::Client {
-                #accessor_doc
-                pub fn #accessor(&self) -> #api<'_> {
-                    #api { client: self }
-                }
-            }
-
-            #(#queries)*
-            #(#responses)*
-
-            impl #api<'_> {
-                #(#methods)*
+        impl crate::Client {
+            pub fn #accessor(&self) -> #api<'_> {
+                #api { client: self }
             }
         }
+    })?;
+    if let Some(syn::Item::Struct(handle)) = handle.items.first_mut() {
+        let api_doc = format!(
+            "The operations tagged `{}`; get one with [`Client::{}`](crate::Client::{}).",
+            tag.name,
+            unraw(&tag.accessor),
+            unraw(&tag.accessor)
+        );
+        handle.attrs = with_docs(&api_doc, std::mem::take(&mut handle.attrs));
     }
+    if let Some(syn::Item::Impl(client)) = handle.items.get_mut(1) {
+        if let Some(syn::ImplItem::Fn(accessor)) = client.items.first_mut() {
+            accessor.attrs = doc(&format!("The `{}` operations.", tag.name));
+        }
+    }
+    items.extend(handle.items);
+
+    for q in tag.ops.iter().filter_map(|op| op.query.as_ref()) {
+        items.push(emit_query(q));
+    }
+    items.extend(tag.ops.iter().filter_map(emit_response_enum));
+
+    let mut methods: syn::ItemImpl = parse(quote!(impl #api<'_> {}))?;
+    for op in &tag.ops {
+        methods.items.push(syn::ImplItem::Fn(emit_method(op)?));
+    }
+    items.push(syn::Item::Impl(methods));
+    Ok(item_mod(doc(&tag.doc), &tag.module, items))
 }
 
-fn emit_query(q: &QueryDef) -> TokenStream {
-    let name = ident(&q.name);
-    let docs = doc(&q.doc);
+fn emit_query(q: &QueryDef) -> syn::Item {
     let (container, fields) = serde_fields(&q.fields);
-    let default = if q.derive_default {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize)]
-        #container
-        pub struct #name {
-            #(#fields)*
-        }
-    }
+    let mut attrs = with_docs(&q.doc, [derive(q.derive_default, &["Serialize"])]);
+    attrs.extend(container);
+    item_struct(attrs, &q.name, fields)
 }
 
-fn payload_type(p: &Payload) -> TokenStream {
+fn payload_type(p: &Payload) -> syn::Type {
     match p {
         Payload::Json(t) => ty(t),
-        Payload::Text => quote!(String),
-        Payload::Bytes => quote!(bytes::Bytes),
+        Payload::Text => ty(&TypeRef::String),
+        Payload::Bytes => ty(&TypeRef::Bytes),
     }
 }
 
-fn emit_response_enum(op: &Operation) -> Option<TokenStream> {
+fn emit_response_enum(op: &Operation) -> Option<syn::Item> {
     let ResponseKind::ByContentType { name, variants, .. } = &op.response else {
         return None;
     };
-    let name = ident(name);
-    let docs = doc(&format!(
+    let docs = format!(
         "The success body of `{} {}`, by the response's `Content-Type`.",
         op.method.as_str(),
         op.path
-    ));
-    let variants = variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let t = payload_type(&v.payload);
-        let vdoc = doc(&format!("A `{}` body.", v.media_types.join("` or `")));
-        quote!(#vdoc #variant(#t),)
-    });
-    Some(quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
-    })
+    );
+    let variants = variants
+        .iter()
+        .map(|v| {
+            let docs = format!("A `{}` body.", v.media_types.join("` or `"));
+            variant(
+                &docs,
+                &v.name,
+                unnamed_fields(vec![payload_type(&v.payload)]),
+            )
+        })
+        .collect();
+    let attrs = with_docs(&docs, [derive(false, &[])]);
+    Some(item_enum(attrs, name, variants))
 }
 
-fn emit_method(op: &Operation, model: &Model) -> TokenStream {
-    let _ = model;
+fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
     let name = ident(&op.fn_name);
-    let docs = doc(&op.doc);
     let method = format_ident!("{}", op.method.as_str());
 
     let mut args = Vec::new();
@@ -608,7 +744,10 @@ fn emit_method(op: &Operation, model: &Model) -> TokenStream {
                     quote!([#inner])
                 }
                 TypeRef::String => quote!(str),
-                other => ty(other),
+                other => {
+                    let t = ty(other);
+                    quote!(#t)
+                }
             };
             args.push(quote!(body: &#t));
             chain.push(quote!(.json(body)));
@@ -638,34 +777,53 @@ fn emit_method(op: &Operation, model: &Model) -> TokenStream {
     }
     chain.push(quote!(.send().await?));
 
-    let (ret, tail) = match &op.response {
-        ResponseKind::Empty => (quote!(()), quote!(.empty().await)),
+    let (ret, body) = match &op.response {
+        ResponseKind::Empty => (
+            quote!(()),
+            quote! {
+                #(#prelude)*
+                self.client #(#chain)* .empty().await
+            },
+        ),
         ResponseKind::One(p) => {
             let decode = match p {
                 Payload::Json(_) => quote!(.json().await),
                 Payload::Text => quote!(.text().await),
                 Payload::Bytes => quote!(.bytes().await),
             };
-            (payload_type(p), decode)
+            let t = payload_type(p);
+            (
+                quote!(#t),
+                quote! {
+                    #(#prelude)*
+                    self.client #(#chain)* #decode
+                },
+            )
         }
-        ResponseKind::Optional(Payload::Text) => {
-            (quote!(Option<String>), quote!(.optional_text().await))
-        }
+        ResponseKind::Optional(Payload::Text) => (
+            quote!(Option<String>),
+            quote! {
+                #(#prelude)*
+                self.client #(#chain)* .optional_text().await
+            },
+        ),
         ResponseKind::Optional(p) => {
             let t = payload_type(p);
             let decode = match p {
                 Payload::Json(_) => quote!(response.json().await.map(Some)),
                 _ => quote!(response.bytes().await.map(Some)),
             };
-            let body = quote! {
-                #(#prelude)*
-                let response = self.client #(#chain)*;
-                if response.status().as_u16() == 204 {
-                    return Ok(None);
-                }
-                #decode
-            };
-            return method_item(&docs, &name, &args, &quote!(Option<#t>), body);
+            (
+                quote!(Option<#t>),
+                quote! {
+                    #(#prelude)*
+                    let response = self.client #(#chain)*;
+                    if response.status().as_u16() == 204 {
+                        return Ok(None);
+                    }
+                    #decode
+                },
+            )
         }
         ResponseKind::ByContentType {
             name: enum_name,
@@ -688,46 +846,35 @@ fn emit_method(op: &Operation, model: &Model) -> TokenStream {
             } else {
                 quote!()
             };
-            let body = quote! {
-                #(#prelude)*
-                let response = self.client #(#chain)*;
-                #no_content
-                let media = response
-                    .content_type()
-                    .unwrap_or_default()
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
-                let value = match media.as_str() {
-                    #arms
-                };
-                #wrap
-            };
-            return method_item(&docs, &name, &args, &ret, body);
+            (
+                ret,
+                quote! {
+                    #(#prelude)*
+                    let response = self.client #(#chain)*;
+                    #no_content
+                    let media = response
+                        .content_type()
+                        .unwrap_or_default()
+                        .split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_lowercase();
+                    let value = match media.as_str() {
+                        #arms
+                    };
+                    #wrap
+                },
+            )
         }
     };
-    let body = quote! {
-        #(#prelude)*
-        self.client #(#chain)* #tail
-    };
-    method_item(&docs, &name, &args, &ret, body)
-}
-
-fn method_item(
-    docs: &TokenStream,
-    name: &Ident,
-    args: &[TokenStream],
-    ret: &TokenStream,
-    body: TokenStream,
-) -> TokenStream {
-    quote! {
-        #docs
+    let mut item: syn::ImplItemFn = parse(quote! {
         pub async fn #name(&self, #(#args),*) -> Result<#ret, crate::Error> {
             #body
         }
-    }
+    })?;
+    item.attrs = doc(&op.doc);
+    Ok(item)
 }
 
 /// Match arms choosing the variant by media type; the binary (or last) variant takes

@@ -2,7 +2,7 @@
 //! engine REST OpenAPI 3.0 document.
 //!
 //! The pipeline, one module per stage: [`load`] (YAML or JSON → `openapiv3`) → [`resolve`]
-//! (`$ref`s) → [`model`] (plain data: types and operations) → [`emit`] (tokens) → [`mod@format`]
+//! (`$ref`s) → [`model`] (plain data: types and operations) → [`emit`] (`syn` tree) → [`mod@format`]
 //! (`prettyplease`). Problems are collected as [`Diagnostic`]s naming where in the document
 //! they are; nothing here panics on a bad document.
 //!
@@ -77,24 +77,55 @@ pub fn generate(text: &str, settings: &Settings) -> Result<Generated, Failure> {
     Ok(Generated { code, warnings })
 }
 
-/// `format(emit(model))`, with the models module and the tag modules emitted and formatted on
-/// two threads (top-level items format independently, so the text is the same).
+/// `format(emit(model))`, spread over up to four threads: the models module and each tag module
+/// are emitted and formatted on their own (top-level items format independently, so the text is
+/// the same as formatting the whole file at once). Threads take the next module as they finish
+/// one, the largest — the models — first.
 fn emit_and_format(model: &Model) -> Result<String, Failure> {
-    let (models, tags) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| format::format(emit::emit_models(model)));
-        let tags = model
-            .tags
-            .iter()
-            .map(|tag| format::format(emit::emit_tag(tag, model)))
-            .collect::<Result<Vec<String>, Failure>>();
-        (models.join(), tags)
-    });
-    let models = models.map_err(|_| {
-        Failure::single("generator", "internal error: formatting the models failed")
-    })??;
-    let mut code = models;
-    for tag in tags? {
-        code.push_str(&tag);
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let modules = model.tags.len() + 1;
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let item = match i {
+                0 => emit::emit_models(model),
+                _ => match model.tags.get(i - 1) {
+                    Some(tag) => emit::emit_tag(tag, model),
+                    None => break,
+                },
+            };
+            done.push((i, item.map(|item| format::format(&emit::file(vec![item])))));
+        }
+        done
+    };
+    let helpers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(modules)
+        - 1;
+    let mut parts = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
+        let mut parts = work();
+        for handle in handles {
+            match handle.join() {
+                Ok(done) => parts.extend(done),
+                Err(_) => {
+                    return Err(Failure::single(
+                        "generator",
+                        "internal error: a code-emitting thread failed",
+                    ))
+                }
+            }
+        }
+        Ok(parts)
+    })?;
+    parts.sort_by_key(|(i, _)| *i);
+    let mut code = String::new();
+    for (_, part) in parts {
+        code.push_str(&part?);
     }
     Ok(code)
 }

@@ -6,7 +6,6 @@
 use crate::error::Failure;
 use crate::{Diagnostic, Model, Settings};
 use openapiv3::OpenAPI;
-use proc_macro2::TokenStream;
 
 /// Stage 1: YAML or JSON text → the OpenAPI document.
 pub fn parse(text: &str) -> Result<OpenAPI, Failure> {
@@ -26,14 +25,15 @@ pub fn model(doc: &OpenAPI, settings: &Settings) -> Result<(Model, Vec<Diagnosti
     }
 }
 
-/// Stage 3: the model → Rust tokens.
-pub fn emit(model: &Model) -> TokenStream {
+/// Stage 3: the model → a Rust syntax tree.
+pub fn emit(model: &Model) -> Result<syn::File, Failure> {
     crate::emit::emit(model)
 }
 
-/// Stage 4: tokens → formatted source, with the `@generated` header of [`crate::generate`].
-pub fn format(model: &Model, tokens: TokenStream) -> Result<String, Failure> {
+/// Stage 4: syntax tree → formatted source, with the `@generated` header of
+/// [`crate::generate`].
+pub fn format(model: &Model, file: &syn::File) -> String {
     let mut code = crate::header(model);
-    code.push_str(&crate::format::format(tokens)?);
-    Ok(code)
+    code.push_str(&crate::format::format(file));
+    code
 }

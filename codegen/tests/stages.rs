@@ -11,7 +11,8 @@ fn stages_in_sequence_equal_generate() -> Result<(), String> {
 
     let doc = stages::parse(&text).map_err(|f| f.to_string())?;
     let (model, warnings) = stages::model(&doc, &settings).map_err(|f| f.to_string())?;
-    let code = stages::format(&model, stages::emit(&model)).map_err(|f| f.to_string())?;
+    let file = stages::emit(&model).map_err(|f| f.to_string())?;
+    let code = stages::format(&model, &file);
 
     let whole = generate(&text, &settings).map_err(|f| f.to_string())?;
     assert_eq!(code, whole.code);

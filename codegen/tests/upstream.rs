@@ -84,3 +84,32 @@ fn the_project_spec_generates_deterministically() {
         assert!(syn::parse_file(&g.code).is_ok());
     }
 }
+
+/// The two-thread JSON reader of `load` gives exactly the document the plain one gives.
+#[test]
+fn every_upstream_json_document_reads_as_with_the_plain_reader() {
+    let Some(paths) = documents() else {
+        println!("skipped: CAMUNDA_OPENAPI_DIR is not set");
+        return;
+    };
+    let mut checked = 0;
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => panic!("cannot read {}: {e}", path.display()),
+        };
+        let plain: openapiv3::OpenAPI = match serde_json::from_str(&text) {
+            Ok(doc) => doc,
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
+        match camunda7_codegen::load::load_str(&text) {
+            Ok(doc) => assert!(doc == plain, "{}: the documents differ", path.display()),
+            Err(failure) => panic!("{}: {failure}", path.display()),
+        }
+        checked += 1;
+    }
+    println!("{checked} JSON documents read alike");
+}

@@ -132,27 +132,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for ConditionQueryParameterDtoOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for ConditionQueryParameterDtoOperator {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for ConditionQueryParameterDtoOperator {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(ConditionQueryParameterDtoOperator);
     /// The result of a count request.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CountResultDto {
@@ -442,27 +422,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for ExternalTaskQueryDtoSortingSortBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for ExternalTaskQueryDtoSortingSortBy {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for ExternalTaskQueryDtoSortingSortBy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(ExternalTaskQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ExternalTaskQueryDtoSortingSortOrder {
@@ -492,27 +452,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for ExternalTaskQueryDtoSortingSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for ExternalTaskQueryDtoSortingSortOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for ExternalTaskQueryDtoSortingSortOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(ExternalTaskQueryDtoSortingSortOrder);
     /// One topic to fetch tasks from, with its lock duration, the variables to return and optional filters; all given filters must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -618,27 +558,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for FetchExternalTasksDtoSortingSortBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for FetchExternalTasksDtoSortingSortBy {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for FetchExternalTasksDtoSortingSortBy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(FetchExternalTasksDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum FetchExternalTasksDtoSortingSortOrder {
@@ -668,27 +588,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for FetchExternalTasksDtoSortingSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for FetchExternalTasksDtoSortingSortOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for FetchExternalTasksDtoSortingSortOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(FetchExternalTasksDtoSortingSortOrder);
     /// The `GetExternalTasksSortBy` schema (no description in the document).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortBy {
@@ -738,27 +638,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for GetExternalTasksSortBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for GetExternalTasksSortBy {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for GetExternalTasksSortBy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(GetExternalTasksSortBy);
     /// The `GetExternalTasksSortOrder` schema (no description in the document).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortOrder {
@@ -788,27 +668,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for GetExternalTasksSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for GetExternalTasksSortOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for GetExternalTasksSortOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(GetExternalTasksSortOrder);
     /// The part shared by request bodies that act on a locked external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1010,27 +870,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for HistoricProcessInstanceQueryDtoIncidentStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for HistoricProcessInstanceQueryDtoIncidentStatus {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for HistoricProcessInstanceQueryDtoIncidentStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoIncidentStatus);
     /// The `HistoricProcessInstanceQueryDtoSorting` schema (no description in the document).
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1103,27 +943,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for HistoricProcessInstanceQueryDtoSortingSortBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for HistoricProcessInstanceQueryDtoSortingSortBy {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for HistoricProcessInstanceQueryDtoSortingSortBy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum HistoricProcessInstanceQueryDtoSortingSortOrder {
@@ -1153,27 +973,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for HistoricProcessInstanceQueryDtoSortingSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for HistoricProcessInstanceQueryDtoSortingSortOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for HistoricProcessInstanceQueryDtoSortingSortOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortOrder);
     /// Request body that locks a single external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1410,27 +1210,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for ProcessInstanceQueryDtoSortingSortBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for ProcessInstanceQueryDtoSortingSortBy {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for ProcessInstanceQueryDtoSortingSortBy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(ProcessInstanceQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ProcessInstanceQueryDtoSortingSortOrder {
@@ -1460,27 +1240,7 @@ pub mod models {
             }
         }
     }
-    impl std::fmt::Display for ProcessInstanceQueryDtoSortingSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for ProcessInstanceQueryDtoSortingSortOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for ProcessInstanceQueryDtoSortingSortOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
+    crate::string_enum_traits!(ProcessInstanceQueryDtoSortingSortOrder);
     /// Request body that sets the retries of one task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct RetriesDto {
