@@ -100,7 +100,9 @@ mod tests {
 
     #[test]
     fn a_value_that_is_not_a_string_is_an_error_saying_so() {
-        let err = serde_json::from_str::<Order>("5").err().map(|e| e.to_string());
+        let err = serde_json::from_str::<Order>("5")
+            .err()
+            .map(|e| e.to_string());
         assert!(
             err.as_deref()
                 .is_some_and(|e| e.contains("integer `5`") && e.contains("a string")),

@@ -85,6 +85,21 @@ fn escape_inline(line: &str) -> String {
     let mut in_code = false;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
+        // Copy the plain run up to the next character any rule below looks at in one go.
+        // Right after `](` the link-target rule needs the next character, so no skipping then.
+        let run = if in_code {
+            rest.find('`')
+        } else if out.ends_with("](") {
+            Some(0)
+        } else {
+            rest.find(['`', '<', '>', '[', ']', 'h', '('])
+        }
+        .unwrap_or(rest.len());
+        if run > 0 {
+            out.push_str(&rest[..run]);
+            rest = &rest[run..];
+            continue;
+        }
         if c == '`' {
             in_code = !in_code;
             out.push(c);
