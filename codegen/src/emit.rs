@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::naming::{serde_camel, unraw};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeSet;
 use syn::punctuated::Punctuated;
 
@@ -699,131 +699,294 @@ fn emit_response_enum(op: &Operation) -> Option<syn::Item> {
     Some(item_enum(attrs, name, variants))
 }
 
-fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
-    let name = ident(&op.fn_name);
-    let method = format_ident!("{}", op.method.as_str());
+// ---- method bodies as syntax: the same few shapes for hundreds of operations ----------------
 
+fn expr_path(segments: &[&str]) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path {
+            leading_colon: None,
+            segments: segments
+                .iter()
+                .map(|s| syn::PathSegment::from(ident(s)))
+                .collect(),
+        },
+    })
+}
+
+fn method_call(receiver: syn::Expr, method: &str, args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: ident(method),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+fn function_call(function: syn::Expr, args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(function),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+fn awaited(future: syn::Expr) -> syn::Expr {
+    syn::Expr::Await(syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(future),
+        dot_token: Default::default(),
+        await_token: Default::default(),
+    })
+}
+
+fn field_of(base: syn::Expr, name: &str) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(base),
+        dot_token: Default::default(),
+        member: syn::Member::Named(ident(name)),
+    })
+}
+
+fn reference_type(elem: syn::Type) -> syn::Type {
+    syn::Type::Reference(syn::TypeReference {
+        and_token: Default::default(),
+        lifetime: None,
+        mutability: None,
+        elem: Box::new(elem),
+    })
+}
+
+fn binding(name: &str) -> syn::Pat {
+    syn::Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident: ident(name),
+        subpat: None,
+    })
+}
+
+fn argument(name: &str, ty: syn::Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(binding(name)),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `pub async fn name(&self, args..) -> Result<ret, crate::Error> { stmts }`.
+fn method_item(
+    name: &str,
+    mut args: Vec<syn::FnArg>,
+    ret: syn::Type,
+    stmts: Vec<syn::Stmt>,
+) -> syn::ImplItemFn {
+    args.insert(
+        0,
+        syn::FnArg::Receiver(syn::Receiver {
+            attrs: Vec::new(),
+            reference: Some((Default::default(), None)),
+            mutability: None,
+            self_token: Default::default(),
+            colon_token: None,
+            ty: Box::new(reference_type(path_type(&["Self"], vec![]))),
+        }),
+    );
+    let result = path_type(
+        &["Result"],
+        vec![ret, path_type(&["crate", "Error"], vec![])],
+    );
+    syn::ImplItemFn {
+        attrs: Vec::new(),
+        vis: public(),
+        defaultness: None,
+        sig: syn::Signature {
+            constness: None,
+            asyncness: Some(Default::default()),
+            unsafety: None,
+            abi: None,
+            fn_token: Default::default(),
+            ident: ident(name),
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: args.into_iter().collect(),
+            variadic: None,
+            output: syn::ReturnType::Type(Default::default(), Box::new(result)),
+        },
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        },
+    }
+}
+
+fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
     let mut args = Vec::new();
-    let mut prelude = Vec::new();
+    let mut prelude: Vec<syn::Stmt> = Vec::new();
     for p in &op.path_params {
-        let arg = ident(&p.name);
         if p.ty == TypeRef::String {
-            args.push(quote!(#arg: &str));
+            args.push(argument(
+                &p.name,
+                reference_type(path_type(&["str"], vec![])),
+            ));
         } else {
-            let t = ty(&p.ty);
-            args.push(quote!(#arg: #t));
-            prelude.push(quote!(let #arg = #arg.to_string();));
+            args.push(argument(&p.name, ty(&p.ty)));
+            // `let id = id.to_string();`
+            prelude.push(syn::Stmt::Local(syn::Local {
+                attrs: Vec::new(),
+                let_token: Default::default(),
+                pat: binding(&p.name),
+                init: Some(syn::LocalInit {
+                    eq_token: Default::default(),
+                    expr: Box::new(method_call(expr_path(&[&p.name]), "to_string", vec![])),
+                    diverge: None,
+                }),
+                semi_token: Default::default(),
+            }));
         }
     }
-    let segments = op.segments.iter().map(|s| match s {
-        Segment::Literal(text) => quote!(#text),
-        Segment::Param(p) => {
-            let arg = ident(p);
-            let is_str = op
-                .path_params
-                .iter()
-                .any(|pp| &pp.name == p && pp.ty == TypeRef::String);
-            if is_str {
-                quote!(#arg)
-            } else {
-                quote!(#arg.as_str())
+    let segments = op
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(text) => syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(text, span())),
+            }),
+            Segment::Param(p) => {
+                let is_str = op
+                    .path_params
+                    .iter()
+                    .any(|pp| &pp.name == p && pp.ty == TypeRef::String);
+                if is_str {
+                    expr_path(&[p])
+                } else {
+                    method_call(expr_path(&[p]), "as_str", vec![])
+                }
             }
-        }
+        })
+        .collect();
+    let path = syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(syn::Expr::Array(syn::ExprArray {
+            attrs: Vec::new(),
+            bracket_token: Default::default(),
+            elems: segments,
+        })),
     });
-    let mut chain = vec![quote!(.request(reqwest::Method::#method, &[#(#segments),*]))];
+    let method = expr_path(&["reqwest", "Method", op.method.as_str()]);
+    // `self.client.request(..)` and the builder calls after it.
+    let mut chain = method_call(
+        field_of(expr_path(&["self"]), "client"),
+        "request",
+        vec![method, path],
+    );
     if let Some(q) = &op.query {
-        let qname = ident(&q.name);
-        args.push(quote!(query: &#qname));
-        chain.push(quote!(.query(query)));
+        args.push(argument(
+            "query",
+            reference_type(path_type(&[&q.name], vec![])),
+        ));
+        chain = method_call(chain, "query", vec![expr_path(&["query"])]);
     }
     match &op.body {
         Some(Body::Json { ty: body_ty }) => {
             let t = match body_ty {
-                TypeRef::Vec(inner) => {
-                    let inner = ty(inner);
-                    quote!([#inner])
-                }
-                TypeRef::String => quote!(str),
-                other => {
-                    let t = ty(other);
-                    quote!(#t)
-                }
+                TypeRef::Vec(inner) => syn::Type::Slice(syn::TypeSlice {
+                    bracket_token: Default::default(),
+                    elem: Box::new(ty(inner)),
+                }),
+                TypeRef::String => path_type(&["str"], vec![]),
+                other => ty(other),
             };
-            args.push(quote!(body: &#t));
-            chain.push(quote!(.json(body)));
+            args.push(argument("body", reference_type(t)));
+            chain = method_call(chain, "json", vec![expr_path(&["body"])]);
         }
         Some(Body::Multipart {
             parts: Some(parts_ty),
         }) => {
-            let t = ty(parts_ty);
-            args.push(quote!(body: &#t));
-            chain.push(quote!(.multipart(body.to_form())));
+            args.push(argument("body", reference_type(ty(parts_ty))));
+            let form = method_call(expr_path(&["body"]), "to_form", vec![]);
+            chain = method_call(chain, "multipart", vec![form]);
         }
         Some(Body::Multipart { parts: None }) => {
-            args.push(quote!(form: reqwest::multipart::Form));
-            chain.push(quote!(.multipart(form)));
+            args.push(argument(
+                "form",
+                path_type(&["reqwest", "multipart", "Form"], vec![]),
+            ));
+            chain = method_call(chain, "multipart", vec![expr_path(&["form"])]);
         }
         None => {}
     }
     if let Some(lp) = &op.long_poll {
-        let field = ident(&lp.field);
+        let field = field_of(expr_path(&["body"]), &lp.field);
+        let widen = expr_path(&["i64", "from"]);
         let value = match (lp.optional, lp.is_i32) {
-            (true, true) => quote!(body.#field.map(i64::from)),
-            (true, false) => quote!(body.#field),
-            (false, true) => quote!(Some(i64::from(body.#field))),
-            (false, false) => quote!(Some(body.#field)),
+            (true, true) => method_call(field, "map", vec![widen]),
+            (true, false) => field,
+            (false, true) => function_call(
+                expr_path(&["Some"]),
+                vec![function_call(widen, vec![field])],
+            ),
+            (false, false) => function_call(expr_path(&["Some"]), vec![field]),
         };
-        chain.push(quote!(.long_poll(#value)));
+        chain = method_call(chain, "long_poll", vec![value]);
     }
-    chain.push(quote!(.send().await?));
+    // `.send().await?`
+    let sent = syn::Expr::Try(syn::ExprTry {
+        attrs: Vec::new(),
+        expr: Box::new(awaited(method_call(chain, "send", vec![]))),
+        question_token: Default::default(),
+    });
+    let finish = |decode: &str| awaited(method_call(sent.clone(), decode, vec![]));
 
-    let (ret, body) = match &op.response {
+    let (ret, tail) = match &op.response {
         ResponseKind::Empty => (
-            quote!(()),
-            quote! {
-                #(#prelude)*
-                self.client #(#chain)* .empty().await
-            },
+            syn::Type::Tuple(syn::TypeTuple {
+                paren_token: Default::default(),
+                elems: Punctuated::new(),
+            }),
+            finish("empty"),
         ),
         ResponseKind::One(p) => {
             let decode = match p {
-                Payload::Json(_) => quote!(.json().await),
-                Payload::Text => quote!(.text().await),
-                Payload::Bytes => quote!(.bytes().await),
+                Payload::Json(_) => "json",
+                Payload::Text => "text",
+                Payload::Bytes => "bytes",
             };
-            let t = payload_type(p);
-            (
-                quote!(#t),
-                quote! {
-                    #(#prelude)*
-                    self.client #(#chain)* #decode
-                },
-            )
+            (payload_type(p), finish(decode))
         }
-        ResponseKind::Optional(Payload::Text) => (
-            quote!(Option<String>),
-            quote! {
-                #(#prelude)*
-                self.client #(#chain)* .optional_text().await
-            },
-        ),
+        ResponseKind::Optional(Payload::Text) => {
+            (option(ty(&TypeRef::String)), finish("optional_text"))
+        }
+        // The two shapes that look at the response before decoding it are rare; they are
+        // written as tokens.
         ResponseKind::Optional(p) => {
-            let t = payload_type(p);
             let decode = match p {
                 Payload::Json(_) => quote!(response.json().await.map(Some)),
                 _ => quote!(response.bytes().await.map(Some)),
             };
-            (
-                quote!(Option<#t>),
-                quote! {
-                    #(#prelude)*
-                    let response = self.client #(#chain)*;
-                    if response.status().as_u16() == 204 {
-                        return Ok(None);
-                    }
-                    #decode
-                },
-            )
+            let block: syn::Block = parse(quote! {{
+                #(#prelude)*
+                let response = #sent;
+                if response.status().as_u16() == 204 {
+                    return Ok(None);
+                }
+                #decode
+            }})?;
+            return Ok(with_method_docs(
+                op,
+                method_item(&op.fn_name, args, option(payload_type(p)), block.stmts),
+            ));
         }
         ResponseKind::ByContentType {
             name: enum_name,
@@ -832,10 +995,11 @@ fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
         } => {
             let enum_ident = ident(enum_name);
             let arms = content_type_arms(&enum_ident, variants);
+            let enum_type = path_type(&[enum_name], vec![]);
             let (ret, wrap) = if *optional {
-                (quote!(Option<#enum_ident>), quote!(Ok(Some(value))))
+                (option(enum_type), quote!(Ok(Some(value))))
             } else {
-                (quote!(#enum_ident), quote!(Ok(value)))
+                (enum_type, quote!(Ok(value)))
             };
             let no_content = if *optional {
                 quote! {
@@ -846,35 +1010,40 @@ fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
             } else {
                 quote!()
             };
-            (
-                ret,
-                quote! {
-                    #(#prelude)*
-                    let response = self.client #(#chain)*;
-                    #no_content
-                    let media = response
-                        .content_type()
-                        .unwrap_or_default()
-                        .split(';')
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_ascii_lowercase();
-                    let value = match media.as_str() {
-                        #arms
-                    };
-                    #wrap
-                },
-            )
+            let block: syn::Block = parse(quote! {{
+                #(#prelude)*
+                let response = #sent;
+                #no_content
+                let media = response
+                    .content_type()
+                    .unwrap_or_default()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                let value = match media.as_str() {
+                    #arms
+                };
+                #wrap
+            }})?;
+            return Ok(with_method_docs(
+                op,
+                method_item(&op.fn_name, args, ret, block.stmts),
+            ));
         }
     };
-    let mut item: syn::ImplItemFn = parse(quote! {
-        pub async fn #name(&self, #(#args),*) -> Result<#ret, crate::Error> {
-            #body
-        }
-    })?;
+    let mut stmts = prelude;
+    stmts.push(syn::Stmt::Expr(tail, None));
+    Ok(with_method_docs(
+        op,
+        method_item(&op.fn_name, args, ret, stmts),
+    ))
+}
+
+fn with_method_docs(op: &Operation, mut item: syn::ImplItemFn) -> syn::ImplItemFn {
     item.attrs = doc(&op.doc);
-    Ok(item)
+    item
 }
 
 /// Match arms choosing the variant by media type; the binary (or last) variant takes
