@@ -66,25 +66,30 @@ def generator(recs):
     if not recs:
         return []
     out = ["## Generator", "",
-           "Time to generate the client code, per stage: parse (JSON/YAML to OpenAPI), model "
-           "(resolve `$ref`s + build the model), emit (tokens) and format (`syn` + `prettyplease`). "
-           "CPU milliseconds of the generating thread, median over the runs (each run itself a "
-           "median of many generations); wall = wall-clock of a whole generation. `debug` is the "
-           "unoptimised profile build scripts run in (cargo builds build-dependencies at "
-           "opt-level 0 even for `--release`).", "",
-           "| document | operations | profile | parse | model | emit | format | total | wall | target |",
-           "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+           "Time to generate the client code. The stage columns run the pipeline one stage at a time "
+           "on one thread: parse (JSON/YAML to OpenAPI), model (resolve `$ref`s + build the model), "
+           "emit (the `syn` tree) and format (`prettyplease`), in CPU milliseconds of that thread, "
+           "and their sum. `generate` is one call of `camunda7_codegen::generate`, what a build "
+           "script pays: it reads JSON on two threads and emits + formats the modules on up to "
+           f"four ({min(4, os.cpu_count() or 1)} on this machine); wall-clock and the process's CPU. Medians over the runs, each run "
+           "itself a median of many generations. `debug` is the unoptimised profile build scripts "
+           "run in (cargo builds build-dependencies at opt-level 0 even for `--release`). The "
+           "target applies to `generate` wall-clock in release.", "",
+           "| document | operations | profile | parse | model | emit | format | stages total (CPU) "
+           "| `generate` wall | `generate` CPU | target |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     groups = defaultdict(list)
     for r in recs:
         groups[(r["document"], r["profile"])].append(r)
     for (doc, profile), rs in sorted(groups.items(), key=lambda kv: (kv[0][1] != "release", kv[0][0])):
-        total = med(r["total_ms"] for r in rs)
+        wall = med(r.get("generate_wall_ms") for r in rs)
         target = ""
         if doc.startswith("camunda-7.24") and profile == "release":
-            target = f"≤ 120 ms: {'met' if total is not None and total <= 120 else 'not met'}"
+            target = f"≤ 120 ms: {'met' if wall is not None and wall <= 120 else 'not met'}"
         out.append(f"| {doc} | {rs[0]['operations']} | {profile} | "
                    + " | ".join(fmt(med(r[k] for r in rs)) for k in ("parse_ms", "model_ms", "emit_ms", "format_ms"))
-                   + f" | **{fmt(total)}** | {fmt(med(r['wall_ms'] for r in rs))} | {target} |")
+                   + f" | {fmt(med(r['total_ms'] for r in rs))} | **{fmt(wall)}** | "
+                   + f"{fmt(med(r.get('generate_cpu_ms') for r in rs), 0)} | {target} |")
     return out + [""]
 
 
