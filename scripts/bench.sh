@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates benches/RESULTS.md: generator stage times, compile times, client overhead beside the
+# Regenerates benches/RESULTS.md and the README's copy of it: generator stage times, compile times, client overhead beside the
 # peer clients, and worker throughput / latency / memory. Every figure is run RUNS times (default 3);
 # the table shows medians, and ratios are taken against baselines measured in the same run.
 #
@@ -146,5 +146,5 @@ if want worker; then
   done
 fi
 
-python3 "$ROOT/benches/report.py" "$W" > "$ROOT/benches/RESULTS.md"
-log "wrote benches/RESULTS.md"
+python3 "$ROOT/benches/report.py" --readme "$ROOT/README.md" "$W" > "$ROOT/benches/RESULTS.md"
+log "wrote benches/RESULTS.md and the README's benchmark section"
