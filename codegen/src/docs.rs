@@ -4,6 +4,10 @@
 
 /// Rewrites `text` (Markdown from the spec) for a `///` comment. Returns `None` for blank text.
 pub fn sanitize(text: &str) -> Option<String> {
+    crate::memo::remembered_option(text, crate::memo::Kind::Doc, convert)
+}
+
+fn convert(text: &str) -> Option<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if text.trim().is_empty() {
         return None;

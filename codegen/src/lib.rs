@@ -32,6 +32,7 @@ pub mod error;
 pub mod format;
 pub mod load;
 mod lower;
+pub mod memo;
 pub mod model;
 pub mod naming;
 mod operations;
@@ -77,22 +78,28 @@ pub fn generate(text: &str, settings: &Settings) -> Result<Generated, Failure> {
     Ok(Generated { code, warnings })
 }
 
-/// `format(emit(model))`, spread over up to four threads: the models module and each tag module
-/// are emitted and formatted on their own (top-level items format independently, so the text is
-/// the same as formatting the whole file at once). Threads take the next module as they finish
-/// one, the largest — the models — first.
+/// `format(emit(model))`, spread over up to four threads. The work is cut into units: the
+/// models module in a few parts of about equal size (it is as large as all tag modules together)
+/// and each tag module. Threads take the next unit as they finish one, largest first; each unit
+/// is emitted and printed on its own. Top-level items print independently, and the models parts
+/// join back exactly, so the text is the same as printing the whole file at once (the `stages`
+/// test and the benchmark check this).
 fn emit_and_format(model: &Model) -> Result<String, Failure> {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let modules = model.tags.len() + 1;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let models = models_parts(model, if threads > 1 { 4 } else { 1 });
+    let units = models.len() + model.tags.len();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let item = match i {
-                0 => emit::emit_models(model),
-                _ => match model.tags.get(i - 1) {
+            let item = match models.get(i) {
+                Some(range) => emit::emit_models_part(model, range.clone()),
+                None => match model.tags.get(i - models.len()) {
                     Some(tag) => emit::emit_tag(tag, model),
                     None => break,
                 },
@@ -101,11 +108,7 @@ fn emit_and_format(model: &Model) -> Result<String, Failure> {
         }
         done
     };
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(modules)
-        - 1;
+    let helpers = threads.min(units) - 1;
     let mut parts = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
         let mut parts = work();
@@ -123,11 +126,40 @@ fn emit_and_format(model: &Model) -> Result<String, Failure> {
         Ok(parts)
     })?;
     parts.sort_by_key(|(i, _)| *i);
-    let mut code = String::new();
-    for (_, part) in parts {
-        code.push_str(&part?);
+    let mut texts = parts.into_iter().map(|(_, text)| text);
+    let models_text = texts
+        .by_ref()
+        .take(models.len())
+        .collect::<Result<Vec<String>, Failure>>()?;
+    let mut code = format::join_module_parts("models", &models_text)?;
+    for text in texts {
+        code.push_str(&text?);
     }
     Ok(code)
+}
+
+/// Cuts `model.types` into at most `n` ranges of about equal weight (a type weighs one plus
+/// its fields and variants); always at least one range, so an empty module is still printed.
+fn models_parts(model: &Model, n: usize) -> Vec<std::ops::Range<usize>> {
+    let weight = |def: &model::TypeDef| match &def.kind {
+        model::TypeKind::Struct(s) => 1 + s.fields.len(),
+        model::TypeKind::Enum(e) => 1 + e.variants.len(),
+        model::TypeKind::Alias(_) => 1,
+    };
+    let total: usize = model.types.iter().map(weight).sum();
+    let share = total.div_ceil(n.max(1)).max(1);
+    let mut ranges = Vec::new();
+    let (mut start, mut sum) = (0, 0);
+    for (i, def) in model.types.iter().enumerate() {
+        sum += weight(def);
+        if sum >= share && i + 1 < model.types.len() {
+            ranges.push(start..i + 1);
+            start = i + 1;
+            sum = 0;
+        }
+    }
+    ranges.push(start..model.types.len());
+    ranges
 }
 
 /// Reads `path` and generates the client code for it.

@@ -68,7 +68,7 @@ struct DraftField {
 
 /// Builds the model of `doc`.
 pub(crate) fn build(doc: &OpenAPI, settings: &Settings) -> (Model, Diagnostics) {
-    let _memo = crate::naming::Memo::start();
+    let _memo = crate::memo::Memo::start();
     let mut builder = Builder::new(doc, settings);
     if !settings.is_selective() {
         builder.lower_all_components();

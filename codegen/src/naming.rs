@@ -1,8 +1,7 @@
 //! Rust names for OpenAPI names: case conversion (heck), keyword escaping, collision handling.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -24,65 +23,10 @@ fn ascii_words(raw: &str) -> String {
         .collect()
 }
 
-/// Remembered conversions, while a [`Memo`] is alive on this thread.
-#[derive(Default)]
-struct Memory {
-    snake: HashMap<String, String>,
-    camel: HashMap<String, String>,
-}
-
-thread_local! {
-    static MEMORY: RefCell<Option<Memory>> = const { RefCell::new(None) };
-}
-
-/// While alive, [`snake`] and [`camel`] on this thread remember what they computed. Camunda's
-/// documents repeat the same property and parameter names thousands of times, and heck's
-/// conversion costs far more than a lookup. Dropping it forgets everything, so one generation
-/// never sees another's memory.
-pub struct Memo(());
-
-impl Memo {
-    /// Starts remembering on this thread (a no-op when a memo is already alive).
-    pub fn start() -> Memo {
-        MEMORY.with(|m| {
-            m.borrow_mut()
-                .get_or_insert_with(Memory::default)
-                .snake
-                .len()
-        });
-        Memo(())
-    }
-}
-
-impl Drop for Memo {
-    fn drop(&mut self) {
-        MEMORY.with(|m| m.borrow_mut().take());
-    }
-}
-
-fn remembered(
-    raw: &str,
-    pick: fn(&mut Memory) -> &mut HashMap<String, String>,
-    convert: fn(&str) -> String,
-) -> String {
-    MEMORY.with(|m| match m.borrow_mut().as_mut() {
-        Some(memory) => {
-            let map = pick(memory);
-            if let Some(name) = map.get(raw) {
-                return name.clone();
-            }
-            let name = convert(raw);
-            map.insert(raw.to_owned(), name.clone());
-            name
-        }
-        None => convert(raw),
-    })
-}
-
 /// `snake_case` identifier for a field, parameter, method or module, keywords escaped
 /// (`type` → `r#type`, `self` → `self_`), never empty, never starting with a digit.
 pub fn snake(raw: &str) -> String {
-    remembered(raw, |m| &mut m.snake, convert_snake)
+    crate::memo::remembered(raw, crate::memo::Kind::Snake, convert_snake)
 }
 
 fn convert_snake(raw: &str) -> String {
@@ -99,7 +43,7 @@ fn convert_snake(raw: &str) -> String {
 /// `UpperCamelCase` identifier for a type or enum variant, never empty, never starting with a
 /// digit, never `Self`.
 pub fn camel(raw: &str) -> String {
-    remembered(raw, |m| &mut m.camel, convert_camel)
+    crate::memo::remembered(raw, crate::memo::Kind::Camel, convert_camel)
 }
 
 fn convert_camel(raw: &str) -> String {

@@ -522,3 +522,19 @@ fn generated_code_parses_and_has_no_inner_attributes() {
     assert!(!out.contains("#!["));
     assert!(!out.contains("//!"));
 }
+
+/// Doc text reaches the `///` lines unchanged, whatever quotes, hashes, backslashes or
+/// non-ASCII it holds (doc lines are written as raw string literals).
+#[test]
+fn doc_text_with_quotes_hashes_and_backslashes_is_kept_as_it_is() {
+    let text = doc(
+        "    Odd:\n      type: object\n      description: 'Say \"#hi\"## and \"\\n\" or C:\\temp, ünïcode `x`.'\n      properties: {a: {type: string}}\n",
+        NO_PATHS,
+    );
+    let out = code(&text);
+    assert!(
+        out.contains("/// Say \"#hi\"## and \"\\n\" or C:\\temp, ünïcode `x`."),
+        "{out}"
+    );
+    assert!(syn::parse_file(&out).is_ok());
+}

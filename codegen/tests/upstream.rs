@@ -113,3 +113,33 @@ fn every_upstream_json_document_reads_as_with_the_plain_reader() {
     }
     println!("{checked} JSON documents read alike");
 }
+
+/// `generate` (JSON read on two threads, modules and parts of the models module printed on a
+/// work queue and joined) gives exactly the text of the stages run one after another.
+#[test]
+fn every_upstream_document_generates_as_the_stages_in_sequence() {
+    use camunda7_codegen::stages;
+    let Some(paths) = documents() else {
+        println!("skipped: CAMUNDA_OPENAPI_DIR is not set");
+        return;
+    };
+    let settings = Settings::camunda7_client();
+    for path in &paths {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => panic!("cannot read {}: {e}", path.display()),
+        };
+        let sequential = stages::parse(&text)
+            .and_then(|doc| stages::model(&doc, &settings))
+            .and_then(|(model, _)| Ok(stages::format(&model, &stages::emit(&model)?)));
+        match (sequential, generate(&text, &settings)) {
+            (Ok(one), Ok(all)) => assert!(one == all.code, "{}: the texts differ", path.display()),
+            (one, all) => panic!(
+                "{}: {:?} / {:?}",
+                path.display(),
+                one.err().map(|f| f.to_string()),
+                all.err().map(|f| f.to_string())
+            ),
+        }
+    }
+}

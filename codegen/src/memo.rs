@@ -1,0 +1,110 @@
+//! A per-generation memo for the pure text conversions the model stage repeats: Camunda's
+//! documents use the same property and parameter names thousands of times (heck's case
+//! conversion costs far more than a lookup) and 40% of their description text is repeated.
+//!
+//! While a [`Memo`] is alive, `remembered` looks results up on this thread before computing
+//! them. Dropping the memo that started it forgets everything, so one generation never sees
+//! another's results; without a memo every call computes.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Which conversion a result belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    /// `naming::snake`.
+    Snake,
+    /// `naming::camel`.
+    Camel,
+    /// `docs::sanitize` (with its `None` for blank text).
+    Doc,
+}
+
+/// Results by conversion and input.
+type Memory = HashMap<(Kind, String), Option<String>>;
+
+thread_local! {
+    static MEMORY: RefCell<Option<Memory>> = const { RefCell::new(None) };
+}
+
+/// Keeps results remembered on this thread while alive.
+pub struct Memo {
+    /// Whether this memo started the memory; an inner one leaves it to the outer.
+    owner: bool,
+}
+
+impl Memo {
+    /// Starts remembering on this thread (an inner memo while one is alive changes nothing).
+    pub fn start() -> Memo {
+        let owner = MEMORY.with(|m| {
+            let mut memory = m.borrow_mut();
+            let owner = memory.is_none();
+            memory.get_or_insert_with(HashMap::new);
+            owner
+        });
+        Memo { owner }
+    }
+}
+
+impl Drop for Memo {
+    fn drop(&mut self) {
+        if self.owner {
+            MEMORY.with(|m| m.borrow_mut().take());
+        }
+    }
+}
+
+/// `convert(raw)`, remembered under `kind` while a memo is alive.
+pub(crate) fn remembered_option(
+    raw: &str,
+    kind: Kind,
+    convert: impl FnOnce(&str) -> Option<String>,
+) -> Option<String> {
+    let key = (kind, raw.to_owned());
+    let hit = MEMORY.with(|m| {
+        m.borrow()
+            .as_ref()
+            .and_then(|memory| memory.get(&key).cloned())
+    });
+    if let Some(value) = hit {
+        return value;
+    }
+    let value = convert(raw);
+    MEMORY.with(|m| {
+        if let Some(memory) = m.borrow_mut().as_mut() {
+            memory.insert(key, value.clone());
+        }
+    });
+    value
+}
+
+/// [`remembered_option`] for a conversion that always has a result.
+pub(crate) fn remembered(raw: &str, kind: Kind, convert: impl FnOnce(&str) -> String) -> String {
+    remembered_option(raw, kind, |raw| Some(convert(raw))).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{remembered, Kind, Memo};
+
+    fn shout(raw: &str) -> String {
+        raw.to_uppercase()
+    }
+
+    #[test]
+    fn results_are_the_same_with_and_without_a_memo_and_forgotten_after() {
+        assert_eq!(remembered("a", Kind::Snake, shout), "A");
+        {
+            let _memo = Memo::start();
+            assert_eq!(remembered("a", Kind::Snake, shout), "A");
+            {
+                let _inner = Memo::start();
+            }
+            // The inner memo's end leaves the outer's memory in place.
+            assert_eq!(remembered("a", Kind::Snake, |_| "other".into()), "A");
+            // Kinds do not mix.
+            assert_eq!(remembered("a", Kind::Camel, |_| "camel".into()), "camel");
+        }
+        assert_eq!(remembered("a", Kind::Snake, |_| "fresh".into()), "fresh");
+    }
+}
