@@ -79,7 +79,7 @@ pub fn generate(text: &str, settings: &Settings) -> Result<Generated, Failure> {
 }
 
 /// `format(emit(model))`, spread over up to four threads. The work is cut into units: the
-/// models module in a few parts of about equal size (it is as large as all tag modules together)
+/// models module in parts of about equal size (it is as large as all tag modules together)
 /// and each tag module. Threads take the next unit as they finish one, largest first; each unit
 /// is emitted and printed on its own. Top-level items print independently, and the models parts
 /// join back exactly, so the text is the same as printing the whole file at once (the `stages`
@@ -90,13 +90,24 @@ fn emit_and_format(model: &Model) -> Result<String, Failure> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let models = models_parts(model, if threads > 1 { 4 } else { 1 });
+    let models = models_parts(model, if threads > 1 { 8 } else { 1 });
     let units = models.len() + model.tags.len();
+    // Largest first, so no thread is left with a big unit at the end.
+    let mut order: Vec<usize> = (0..units).collect();
+    order.sort_by_key(|&i| {
+        let weight = match models.get(i) {
+            Some(range) => model
+                .types
+                .get(range.clone())
+                .map_or(0, |defs| defs.iter().map(type_weight).sum()),
+            None => model.tags.get(i - models.len()).map_or(0, tag_weight),
+        };
+        std::cmp::Reverse(weight)
+    });
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let item = match models.get(i) {
                 Some(range) => emit::emit_models_part(model, range.clone()),
                 None => match model.tags.get(i - models.len()) {
@@ -138,20 +149,33 @@ fn emit_and_format(model: &Model) -> Result<String, Failure> {
     Ok(code)
 }
 
-/// Cuts `model.types` into at most `n` ranges of about equal weight (a type weighs one plus
-/// its fields and variants); always at least one range, so an empty module is still printed.
-fn models_parts(model: &Model, n: usize) -> Vec<std::ops::Range<usize>> {
-    let weight = |def: &model::TypeDef| match &def.kind {
+/// Rough size of a type's generated code: one per type, field and variant.
+fn type_weight(def: &model::TypeDef) -> usize {
+    match &def.kind {
         model::TypeKind::Struct(s) => 1 + s.fields.len(),
         model::TypeKind::Enum(e) => 1 + e.variants.len(),
         model::TypeKind::Alias(_) => 1,
-    };
-    let total: usize = model.types.iter().map(weight).sum();
+    }
+}
+
+/// Rough size of a tag module's generated code, in [`type_weight`]'s units: a method is about as
+/// much code as eight fields, a query parameter as one.
+fn tag_weight(tag: &model::Tag) -> usize {
+    tag.ops
+        .iter()
+        .map(|op| 8 + op.query.as_ref().map_or(0, |q| q.fields.len()))
+        .sum()
+}
+
+/// Cuts `model.types` into at most `n` ranges of about equal weight; always at least one range,
+/// so an empty module is still printed.
+fn models_parts(model: &Model, n: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = model.types.iter().map(type_weight).sum();
     let share = total.div_ceil(n.max(1)).max(1);
     let mut ranges = Vec::new();
     let (mut start, mut sum) = (0, 0);
     for (i, def) in model.types.iter().enumerate() {
-        sum += weight(def);
+        sum += type_weight(def);
         if sum >= share && i + 1 < model.types.len() {
             ranges.push(start..i + 1);
             start = i + 1;

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Which conversion a result belongs to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub(crate) enum Kind {
     /// `naming::snake`.
     Snake,
@@ -20,8 +20,8 @@ pub(crate) enum Kind {
     Doc,
 }
 
-/// Results by conversion and input.
-type Memory = HashMap<(Kind, String), Option<String>>;
+/// Results by input, one map per [`Kind`] (looked up by `&str`, so a hit allocates nothing).
+type Memory = [HashMap<String, Option<String>>; 3];
 
 thread_local! {
     static MEMORY: RefCell<Option<Memory>> = const { RefCell::new(None) };
@@ -39,7 +39,7 @@ impl Memo {
         let owner = MEMORY.with(|m| {
             let mut memory = m.borrow_mut();
             let owner = memory.is_none();
-            memory.get_or_insert_with(HashMap::new);
+            memory.get_or_insert_with(Default::default);
             owner
         });
         Memo { owner }
@@ -60,11 +60,11 @@ pub(crate) fn remembered_option(
     kind: Kind,
     convert: impl FnOnce(&str) -> Option<String>,
 ) -> Option<String> {
-    let key = (kind, raw.to_owned());
+    let slot = kind as usize;
     let hit = MEMORY.with(|m| {
         m.borrow()
             .as_ref()
-            .and_then(|memory| memory.get(&key).cloned())
+            .and_then(|memory| memory[slot].get(raw).cloned())
     });
     if let Some(value) = hit {
         return value;
@@ -72,7 +72,7 @@ pub(crate) fn remembered_option(
     let value = convert(raw);
     MEMORY.with(|m| {
         if let Some(memory) = m.borrow_mut().as_mut() {
-            memory.insert(key, value.clone());
+            memory[slot].insert(raw.to_owned(), value.clone());
         }
     });
     value

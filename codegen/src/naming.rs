@@ -99,6 +99,9 @@ pub fn serde_camel(field: &str) -> String {
 /// order of claims.
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
+    /// Names taken before this namer started, shared between namers (one set of model type
+    /// names serves every tag module's namer without copying it).
+    shared: std::sync::Arc<HashSet<String>>,
     used: HashSet<String>,
 }
 
@@ -106,18 +109,29 @@ impl Namer {
     /// A namer with `reserved` names already taken.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
         Self {
+            shared: Default::default(),
             used: reserved.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// A namer with the names of `shared` already taken.
+    pub fn over(shared: &std::sync::Arc<HashSet<String>>) -> Self {
+        Self {
+            shared: shared.clone(),
+            used: HashSet::new(),
         }
     }
 
     /// Whether `name` is taken.
     pub fn is_taken(&self, name: &str) -> bool {
-        self.used.contains(unraw(name))
+        let name = unraw(name);
+        self.shared.contains(name) || self.used.contains(name)
     }
 
     /// Claims `base`, or the first free numbered variant of it.
     pub fn claim(&mut self, base: &str) -> String {
-        if self.used.insert(unraw(base).to_owned()) {
+        if !self.is_taken(base) {
+            self.used.insert(unraw(base).to_owned());
             return base.to_owned();
         }
         let stem = unraw(base);
@@ -129,7 +143,8 @@ impl Namer {
         let mut n = 2u32;
         loop {
             let candidate = format!("{stem}{separator}{n}");
-            if self.used.insert(candidate.clone()) {
+            if !self.is_taken(&candidate) {
+                self.used.insert(candidate.clone());
                 return candidate;
             }
             n += 1;

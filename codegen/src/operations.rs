@@ -164,8 +164,9 @@ impl<'a> Builder<'a> {
     /// Final names of the items generated inside tag modules; they must not clash with model
     /// types, which tag modules import by name.
     pub(crate) fn finish_tags(&mut self, tags: &mut [Tag], types: &[TypeDef]) {
+        let type_names = std::sync::Arc::new(types.iter().map(|t| t.name.clone()).collect());
         for tag in tags {
-            let mut namer = Namer::with_reserved(types.iter().map(|t| t.name.as_str()));
+            let mut namer = Namer::over(&type_names);
             tag.api = namer.claim(&tag.api);
             for op in &mut tag.ops {
                 if let Some(query) = &mut op.query {
