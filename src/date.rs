@@ -11,41 +11,32 @@ use std::str::FromStr;
 use chrono::format::{Fixed, Item, Numeric, Pad};
 use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
 
-/// The engine's format, `%Y-%m-%dT%H:%M:%S%.3f%z` (milliseconds and a `+HHMM` offset), as
-/// pre-parsed items: formatting with a format string would parse that string on every call.
-const ENGINE_FORMAT: [Item<'static>; 13] = [
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-    Item::Literal("T"),
-    Item::Numeric(Numeric::Hour, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Minute, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::Nanosecond3),
-    Item::Fixed(Fixed::TimezoneOffset),
-];
+/// The engine's date shape as pre-parsed chrono items, with `fraction` for the seconds' fraction:
+/// a format string would be parsed again on every call.
+const fn engine_items(fraction: Fixed) -> [Item<'static>; 13] {
+    [
+        Item::Numeric(Numeric::Year, Pad::Zero),
+        Item::Literal("-"),
+        Item::Numeric(Numeric::Month, Pad::Zero),
+        Item::Literal("-"),
+        Item::Numeric(Numeric::Day, Pad::Zero),
+        Item::Literal("T"),
+        Item::Numeric(Numeric::Hour, Pad::Zero),
+        Item::Literal(":"),
+        Item::Numeric(Numeric::Minute, Pad::Zero),
+        Item::Literal(":"),
+        Item::Numeric(Numeric::Second, Pad::Zero),
+        Item::Fixed(fraction),
+        Item::Fixed(Fixed::TimezoneOffset),
+    ]
+}
+
+/// Writes the engine's format, `%Y-%m-%dT%H:%M:%S%.3f%z` (milliseconds and a `+HHMM` offset).
+const ENGINE_FORMAT: [Item<'static>; 13] = engine_items(Fixed::Nanosecond3);
 
 /// Reads the engine's format, `%Y-%m-%dT%H:%M:%S%.f%z` (`%.f` also takes no fraction or any
-/// number of digits, `%z` takes `+HHMM` and `+HH:MM`), as pre-parsed items.
-const ENGINE_PARSE_FORMAT: [Item<'static>; 13] = [
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-    Item::Literal("T"),
-    Item::Numeric(Numeric::Hour, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Minute, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::Nanosecond),
-    Item::Fixed(Fixed::TimezoneOffset),
-];
+/// number of digits, `%z` takes `+HHMM` and `+HH:MM`).
+const ENGINE_PARSE_FORMAT: [Item<'static>; 13] = engine_items(Fixed::Nanosecond);
 
 /// An instant with its UTC offset, as the engine writes it.
 ///

@@ -54,13 +54,12 @@ mod retry;
 mod subscription;
 mod wire;
 
+use futures_util::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -791,7 +790,7 @@ async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> Han
             Ok(future) => future,
             Err(payload) => return HandlerEnd::Panicked(payload),
         };
-        match (CatchUnwind { future }).await {
+        match AssertUnwindSafe(future).catch_unwind().await {
             Ok(result) => HandlerEnd::Returned(result),
             Err(payload) => HandlerEnd::Panicked(payload),
         }
@@ -803,25 +802,6 @@ async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> Han
             Ok(result) => HandlerEnd::Returned(result),
             Err(join) if join.is_panic() => HandlerEnd::Panicked(join.into_panic()),
             Err(_) => HandlerEnd::Cancelled,
-        }
-    }
-}
-
-/// Polls a handler's future, turning a panic into `Err` with its payload (as a spawned task's
-/// `JoinError` would). The future is not polled again after it panicked.
-struct CatchUnwind {
-    future: HandlerFuture,
-}
-
-impl Future for CatchUnwind {
-    type Output = Result<Result<Outcome, BoxError>, Box<dyn std::any::Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let future = &mut self.future;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
-            Err(payload) => Poll::Ready(Err(payload)),
         }
     }
 }
