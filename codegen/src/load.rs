@@ -5,6 +5,7 @@ use crate::error::Failure;
 use indexmap::IndexMap;
 use openapiv3::OpenAPI;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// Parses `text` (JSON or YAML) as an OpenAPI 3.0.x document.
 pub fn load_str(text: &str) -> Result<OpenAPI, Failure> {
@@ -50,14 +51,14 @@ pub fn load_str(text: &str) -> Result<OpenAPI, Failure> {
 /// `openapiv3` treats them: `/…` keys are path items, `x-…` keys extensions, others ignored.
 fn json_on_two_threads(text: &str) -> Result<OpenAPI, serde_json::Error> {
     use openapiv3::{Components, PathItem, ReferenceOr};
-    use serde_json::value::RawValue;
 
-    type Members<'a> = IndexMap<String, &'a RawValue>;
-    let top: Members = serde_json::from_str(text)?;
-    let paths: Members = match top.get("paths") {
-        Some(raw) => serde_json::from_str(raw.get())?,
+    let Top {
+        members: top,
+        paths,
+    } = serde_json::from_str(text)?;
+    let Some(paths) = paths else {
         // Let the plain reader report what is missing.
-        None => return serde_json::from_str(text),
+        return serde_json::from_str(text);
     };
     let empty = RawValue::from_string("{}".to_owned())?;
     let rest: IndexMap<&str, &RawValue> = top
@@ -122,6 +123,46 @@ fn json_on_two_threads(text: &str) -> Result<OpenAPI, serde_json::Error> {
         .extensions
         .extend(head_extensions.into_iter().chain(tail_extensions));
     Ok(doc)
+}
+
+/// The top level of a JSON document in one pass: every member as raw text, and the members of
+/// `paths` split out (a later duplicate key replaces an earlier one, as `openapiv3` does).
+struct Top<'a> {
+    members: IndexMap<String, &'a RawValue>,
+    paths: Option<IndexMap<String, &'a RawValue>>,
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TopVisitor;
+        impl<'de> serde::de::Visitor<'de> for TopVisitor {
+            type Value = Top<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an OpenAPI document (a JSON object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Top<'de>, A::Error> {
+                let mut top = Top {
+                    members: IndexMap::new(),
+                    paths: None,
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "paths" {
+                        top.paths = Some(map.next_value()?);
+                        // Its place among the members; the value is not used.
+                        top.members.insert(key, RawValue::NULL);
+                    } else {
+                        let raw: &RawValue = map.next_value()?;
+                        top.members.insert(key, raw);
+                    }
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(TopVisitor)
+    }
 }
 
 /// Only the version fields, to explain why a document could not be read.
