@@ -37,12 +37,15 @@ export_src() {
   fi
 }
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+# Which commit and when a part was measured, for the report (parts can be re-run alone).
+stamp() { echo "$(git -C "$ROOT" rev-parse --short "${BENCH_REV:-HEAD}") $(date -u +'%Y-%m-%d %H:%M UTC')" > "$W/$1.measured"; }
 
 # ---- 1. generator: per-stage times, release (bench profile) and debug (as build scripts run it)
 rm -rf "$W/src"
 if want generator; then
   export_src
   rm -f "$W/generator.jsonl"
+  stamp generator
   for profile in bench dev; do
     log "generator: building the benchmark ($profile)"
     (cd "$W/src" && CARGO_TARGET_DIR="$W/target-gen" cargo bench -q -p camunda7-codegen --bench generate --profile "$profile" --no-run)
@@ -59,6 +62,7 @@ fi
 if want compile; then
   export_src
   rm -f "$W/compile.jsonl"
+  stamp compile
   export CARGO_TARGET_DIR="$W/target-compile"
   mkdir -p "$W/specs"
   cp "$W/src/spec/external-task.yaml" "$W/specs/external-task.yaml"
@@ -103,12 +107,14 @@ if want client; then
   EXTRA_CLIENTS="ours=$EX/bench_loop;ours-worker-c1=env BENCH_MODE=standin CONCURRENCY=1 $EX/bench_worker;ours-worker-c16=env BENCH_MODE=standin CONCURRENCY=16 $EX/bench_worker" \
     RUNS=$RUNS bash "$PEERS_KIT/bench.sh" | tee "$W/peers.txt" >&2
   cp "${PEERS_WORK:-/tmp/peers-bench}/results.jsonl" "$W/peers.jsonl"
+  BENCH_REV=HEAD stamp peers
 fi
 # ---- 3b. noise-free cross-check: instructions per iteration under valgrind (callgrind), ours vs the
 # hand-written loop, from two loop lengths so start-up cancels out
 if want instructions && command -v valgrind >/dev/null; then
   PW=${PEERS_WORK:-/tmp/peers-bench}
   rm -f "$W/instructions.jsonl"
+  BENCH_REV=HEAD stamp instructions
   [ -n "${EX:-}" ] || { cargo build -q --release --example bench_loop; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples; }
   nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
   NPID=$!
@@ -136,6 +142,7 @@ fi
 
 if want worker; then
   rm -f "$W/worker.jsonl"
+  BENCH_REV=HEAD stamp worker
   for i in $(seq "$RUNS"); do
     for c in 1 16; do
       log "worker on the embedded engine, concurrency $c, run $i/$RUNS"
