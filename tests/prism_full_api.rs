@@ -686,20 +686,7 @@ impl Contract {
         let statuses = self.doc.status_codes(method, path);
 
         // Success responses: the default one, each named example, each other 2xx status.
-        let mut choices: Vec<Option<String>> = vec![None];
-        for status in statuses.iter().filter(|s| (200..300).contains(*s)) {
-            let examples = self.doc.response_examples(method, path, *status);
-            if examples.len() > 1 {
-                choices.extend(
-                    examples
-                        .iter()
-                        .map(|e| Some(format!("code={status}, example={e}"))),
-                );
-            } else if Some(status) != statuses.first() {
-                choices.push(Some(format!("code={status}")));
-            }
-        }
-        for prefer in choices {
+        for prefer in self.doc.success_choices(method, path) {
             let label = format!(
                 "{operation_id} [{}]",
                 prefer.as_deref().unwrap_or("default")

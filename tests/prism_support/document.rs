@@ -129,6 +129,26 @@ impl PreparedDocument {
             .unwrap_or_default()
     }
 
+    /// The `Prefer` choices that together cover an operation's success responses: Prism's default
+    /// (`None`), each named example of a 2xx response that has several, and each other 2xx status.
+    pub fn success_choices(&self, method: &str, path: &str) -> Vec<Option<String>> {
+        let statuses = self.status_codes(method, path);
+        let mut choices: Vec<Option<String>> = vec![None];
+        for status in statuses.iter().filter(|s| (200..300).contains(*s)) {
+            let examples = self.response_examples(method, path, *status);
+            if examples.len() > 1 {
+                choices.extend(
+                    examples
+                        .iter()
+                        .map(|e| Some(format!("code={status}, example={e}"))),
+                );
+            } else if Some(status) != statuses.first() {
+                choices.push(Some(format!("code={status}")));
+            }
+        }
+        choices
+    }
+
     /// The names of the examples the document gives for a response of an operation.
     pub fn response_examples(&self, method: &str, path: &str, status: u16) -> Vec<String> {
         let Some(content) = self
