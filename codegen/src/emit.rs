@@ -1,11 +1,12 @@
 //! Model → `syn` syntax tree. A pure function of the [`Model`]; every name in it is already a
 //! valid identifier (see `naming.rs`), every override path already parsed once.
 //!
-//! Code with logic in it (method bodies, `impl` blocks) is written with `quote!` and parsed into
-//! `syn` nodes item by item. What repeats thousands of times in a large document — doc comments,
-//! struct fields with their serde attributes, enum variants, types — is built as `syn` nodes
-//! directly: printing it as tokens only for `syn` to parse it back was most of the generator's
-//! time on the full Camunda document.
+//! Everything that repeats in a large document — doc comments, struct fields with their serde
+//! attributes, enum variants and their `as_str`/`From<&str>` impls, types, the common method
+//! shapes — is built as `syn` nodes directly: printing it as tokens only for `syn` to parse it
+//! back was most of the generator's time on the full Camunda document. What is rare (a tag's
+//! handle, multipart forms, responses chosen by content type) is written with `quote!` and
+//! parsed.
 
 use crate::error::Failure;
 use crate::model::{
@@ -60,45 +61,47 @@ fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, Failure> {
     })
 }
 
-/// `///` comments: one `#[doc = " line"]` attribute per line. The leading space keeps
+/// `///` comments: one `#[doc = r" line"]` attribute per line. The leading space keeps
 /// prettyplease's output in the conventional `/// text` form.
 fn doc(text: &str) -> Vec<syn::Attribute> {
     text.lines()
         .map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
             attribute(syn::Meta::NameValue(syn::MetaNameValue {
                 path: ident("doc").into(),
                 eq_token: Default::default(),
-                value: syn::Expr::Lit(syn::ExprLit {
-                    attrs: Vec::new(),
-                    lit: raw_string(&line),
-                }),
+                value: literal(doc_literal(line)),
             }))
         })
         .collect()
 }
 
-/// A raw string literal (`r"…"`, or `r#"…"#` and so on when the text holds `"` followed by
-/// hashes). Doc text is half of the generated code: a raw literal keeps it as it is, where an
-/// ordinary one would escape it character by character here and unescape it again when
-/// prettyplease prints the `///` line, which made up a sixth of the generator's time.
-fn raw_string(text: &str) -> syn::Lit {
+/// A doc line as a raw string literal with a leading space (`r" line"`, or `r#" line"#` and
+/// so on when the text holds `"` followed by hashes; an empty line stays empty). Doc text is
+/// half of the generated code: a raw literal keeps it as it is, where an ordinary one would
+/// escape it character by character here and unescape it again when prettyplease prints the
+/// `///` line, which made up a sixth of the generator's time.
+fn doc_literal(line: &str) -> syn::Lit {
     let mut hashes = 0;
-    let mut rest = text;
+    let mut rest = line;
     while let Some(quote) = rest.find('"') {
         rest = &rest[quote + 1..];
         let run = rest.len() - rest.trim_start_matches('#').len();
         hashes = hashes.max(run + 1);
     }
-    let fence = "#".repeat(hashes);
-    match format!("r{fence}\"{text}\"{fence}").parse::<proc_macro2::Literal>() {
+    let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
+    repr.push('r');
+    (0..hashes).for_each(|_| repr.push('#'));
+    repr.push('"');
+    if !line.is_empty() {
+        repr.push(' ');
+        repr.push_str(line);
+    }
+    repr.push('"');
+    (0..hashes).for_each(|_| repr.push('#'));
+    match repr.parse::<proc_macro2::Literal>() {
         Ok(literal) => syn::Lit::new(literal),
         // A bare carriage return cannot be in a raw literal; docs never hold one, but be safe.
-        Err(_) => syn::Lit::Str(syn::LitStr::new(text, span())),
+        Err(_) => syn::Lit::Str(syn::LitStr::new(&repr[hashes + 2..repr.len() - hashes - 1], span())),
     }
 }
 
@@ -456,6 +459,8 @@ fn serde_fields(
         .iter()
         .any(|f| serde_camel(&f.name) == f.json_name && unraw(&f.name) != f.json_name);
     let container = camel_helps.then(|| list_attribute("serde", quote!(rename_all = "camelCase")));
+    // Built once and shared: most fields carry exactly this.
+    let skip = quote!(skip_serializing_if = "Option::is_none");
     let fields = fields
         .iter()
         .map(|f| {
@@ -464,14 +469,13 @@ fn serde_fields(
             } else {
                 unraw(&f.name).to_owned()
             };
-            let mut args = Vec::new();
-            if implied != f.json_name {
-                let json = &f.json_name;
-                args.push(quote!(rename = #json));
-            }
-            if !f.required {
-                args.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
+            let json = &f.json_name;
+            let serde = match (implied != *json, f.required) {
+                (false, true) => None,
+                (false, false) => Some(skip.clone()),
+                (true, true) => Some(quote!(rename = #json)),
+                (true, false) => Some(quote!(rename = #json, #skip)),
+            };
             let mut t = ty(&f.ty);
             if f.boxed {
                 t = path_type(&["Box"], vec![t]);
@@ -479,7 +483,7 @@ fn serde_fields(
             if !f.required {
                 t = option(t);
             }
-            let serde = (!args.is_empty()).then(|| list_attribute("serde", quote!(#(#args),*)));
+            let serde = serde.map(|args| list_attribute("serde", args));
             named_field(with_docs(&f.doc, serde), &f.name, t)
         })
         .collect();
@@ -580,43 +584,95 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
     );
     items.push(item_enum(attrs, &def.name, variants));
 
-    let name = ident(&def.name);
-    let fallback = ident(&e.fallback);
-    let to_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.value;
-        quote!(Self::#variant => #value,)
-    });
-    let from_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.value;
-        quote!(#value => Self::#variant,)
-    });
-    let mut impls: syn::File = parse(quote! {
-        impl #name {
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#fallback(value) => value,
-                }
-            }
-        }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#fallback(other.to_owned()),
-                }
-            }
-        }
-        crate::string_enum_traits!(#name);
-    })?;
-    if let Some(syn::Item::Impl(inherent)) = impls.items.first_mut() {
-        if let Some(syn::ImplItem::Fn(as_str)) = inherent.items.first_mut() {
-            as_str.attrs = doc("The value as it appears in JSON.");
-        }
-    }
-    items.extend(impls.items);
+    let this = |variant: &str| expr_path(&["Self", variant]);
+    let str_lit = |text: &str| syn::Lit::Str(syn::LitStr::new(text, span()));
+    // `match self { Self::A => "a", .., Self::Other(value) => value }`
+    let mut to_str: Vec<syn::Arm> = e
+        .variants
+        .iter()
+        .map(|v| arm(path_pattern(&["Self", &v.name]), literal(str_lit(&v.value))))
+        .collect();
+    to_str.push(arm(
+        syn::Pat::TupleStruct(syn::PatTupleStruct {
+            attrs: Vec::new(),
+            qself: None,
+            path: path(&["Self", &e.fallback]),
+            paren_token: Default::default(),
+            elems: [binding("value")].into_iter().collect(),
+        }),
+        expr_path(&["value"]),
+    ));
+    let mut as_str = function(
+        "as_str",
+        true,
+        vec![self_receiver()],
+        reference_type(path_type(&["str"], vec![])),
+        vec![syn::Stmt::Expr(match_on(expr_path(&["self"]), to_str), None)],
+    );
+    as_str.attrs = doc("The value as it appears in JSON.");
+    // `match value { "a" => Self::A, .., other => Self::Other(other.to_owned()) }`
+    let mut from_str: Vec<syn::Arm> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let pattern = syn::Pat::Lit(syn::PatLit {
+                attrs: Vec::new(),
+                lit: str_lit(&v.value),
+            });
+            arm(pattern, this(&v.name))
+        })
+        .collect();
+    from_str.push(arm(
+        binding("other"),
+        function_call(
+            this(&e.fallback),
+            vec![method_call(expr_path(&["other"]), "to_owned", vec![])],
+        ),
+    ));
+    let from = function(
+        "from",
+        false,
+        vec![argument(
+            "value",
+            reference_type(path_type(&["str"], vec![])),
+        )],
+        path_type(&["Self"], vec![]),
+        vec![syn::Stmt::Expr(match_on(expr_path(&["value"]), from_str), None)],
+    );
+    let self_ty = path_type(&[&def.name], vec![]);
+    items.push(item_impl(None, self_ty.clone(), as_str));
+    let from_trait = syn::Path {
+        leading_colon: None,
+        segments: [syn::PathSegment {
+            ident: ident("From"),
+            arguments: syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                colon2_token: None,
+                lt_token: Default::default(),
+                args: [syn::GenericArgument::Type(reference_type(path_type(
+                    &["str"],
+                    vec![],
+                )))]
+                .into_iter()
+                .collect(),
+                gt_token: Default::default(),
+            }),
+        }]
+        .into_iter()
+        .collect(),
+    };
+    items.push(item_impl(Some(from_trait), self_ty, from));
+    // `crate::string_enum_traits!(Name);`
+    items.push(syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path: path(&["crate", "string_enum_traits"]),
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens: quote::ToTokens::into_token_stream(ident(&def.name)),
+        },
+        semi_token: Some(Default::default()),
+    }));
     Ok(())
 }
 
@@ -737,17 +793,72 @@ fn emit_response_enum(op: &Operation) -> Option<syn::Item> {
 
 // ---- method bodies as syntax: the same few shapes for hundreds of operations ----------------
 
+fn path(segments: &[&str]) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments
+            .iter()
+            .map(|s| syn::PathSegment::from(ident(s)))
+            .collect(),
+    }
+}
+
+fn path_pattern(segments: &[&str]) -> syn::Pat {
+    syn::Pat::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+    })
+}
+
+fn literal(lit: syn::Lit) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit,
+    })
+}
+
+fn arm(pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+    syn::Arm {
+        attrs: Vec::new(),
+        pat,
+        guard: None,
+        fat_arrow_token: Default::default(),
+        body: Box::new(body),
+        comma: Some(Default::default()),
+    }
+}
+
+fn match_on(scrutinee: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
+    syn::Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(scrutinee),
+        brace_token: Default::default(),
+        arms,
+    })
+}
+
+/// `impl [Trait for] SelfTy { item }`.
+fn item_impl(trait_: Option<syn::Path>, self_ty: syn::Type, item: syn::ImplItemFn) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: trait_.map(|t| (None, t, Default::default())),
+        self_ty: Box::new(self_ty),
+        brace_token: Default::default(),
+        items: vec![syn::ImplItem::Fn(item)],
+    })
+}
+
 fn expr_path(segments: &[&str]) -> syn::Expr {
     syn::Expr::Path(syn::ExprPath {
         attrs: Vec::new(),
         qself: None,
-        path: syn::Path {
-            leading_colon: None,
-            segments: segments
-                .iter()
-                .map(|s| syn::PathSegment::from(ident(s)))
-                .collect(),
-        },
+        path: path(segments),
     })
 }
 
@@ -818,6 +929,54 @@ fn argument(name: &str, ty: syn::Type) -> syn::FnArg {
     })
 }
 
+/// `&self`.
+fn self_receiver() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        reference: Some((Default::default(), None)),
+        mutability: None,
+        self_token: Default::default(),
+        colon_token: None,
+        ty: Box::new(reference_type(path_type(&["Self"], vec![]))),
+    })
+}
+
+/// `[pub] fn name(inputs) -> output { stmts }`.
+fn function(
+    name: &str,
+    public_fn: bool,
+    inputs: Vec<syn::FnArg>,
+    output: syn::Type,
+    stmts: Vec<syn::Stmt>,
+) -> syn::ImplItemFn {
+    syn::ImplItemFn {
+        attrs: Vec::new(),
+        vis: if public_fn {
+            public()
+        } else {
+            syn::Visibility::Inherited
+        },
+        defaultness: None,
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            unsafety: None,
+            abi: None,
+            fn_token: Default::default(),
+            ident: ident(name),
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: inputs.into_iter().collect(),
+            variadic: None,
+            output: syn::ReturnType::Type(Default::default(), Box::new(output)),
+        },
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        },
+    }
+}
+
 /// `pub async fn name(&self, args..) -> Result<ret, crate::Error> { stmts }`.
 fn method_item(
     name: &str,
@@ -825,43 +984,14 @@ fn method_item(
     ret: syn::Type,
     stmts: Vec<syn::Stmt>,
 ) -> syn::ImplItemFn {
-    args.insert(
-        0,
-        syn::FnArg::Receiver(syn::Receiver {
-            attrs: Vec::new(),
-            reference: Some((Default::default(), None)),
-            mutability: None,
-            self_token: Default::default(),
-            colon_token: None,
-            ty: Box::new(reference_type(path_type(&["Self"], vec![]))),
-        }),
-    );
+    args.insert(0, self_receiver());
     let result = path_type(
         &["Result"],
         vec![ret, path_type(&["crate", "Error"], vec![])],
     );
-    syn::ImplItemFn {
-        attrs: Vec::new(),
-        vis: public(),
-        defaultness: None,
-        sig: syn::Signature {
-            constness: None,
-            asyncness: Some(Default::default()),
-            unsafety: None,
-            abi: None,
-            fn_token: Default::default(),
-            ident: ident(name),
-            generics: Default::default(),
-            paren_token: Default::default(),
-            inputs: args.into_iter().collect(),
-            variadic: None,
-            output: syn::ReturnType::Type(Default::default(), Box::new(result)),
-        },
-        block: syn::Block {
-            brace_token: Default::default(),
-            stmts,
-        },
-    }
+    let mut item = function(name, true, args, result, stmts);
+    item.sig.asyncness = Some(Default::default());
+    item
 }
 
 fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
