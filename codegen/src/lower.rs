@@ -4,7 +4,7 @@
 use crate::docs::sanitize;
 use crate::error::{pointer, Diagnostics};
 use crate::model::{EnumDef, Field, Model, StructDef, TypeDef, TypeKind, TypeRef, Variant};
-use crate::naming::{camel, snake, Namer};
+use crate::naming::{camel, snake, NameMap, Namer};
 use crate::resolve::Resolver;
 use crate::settings::Settings;
 use indexmap::{IndexMap, IndexSet};
@@ -12,7 +12,6 @@ use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat,
     Type, VariantOrUnknownOrEmpty,
 };
-use std::collections::HashMap;
 
 /// Names the generated `models` module must not use: they are imported there or are prelude
 /// names a field type may need.
@@ -49,10 +48,10 @@ pub(crate) struct Builder<'a> {
     pub(crate) settings: &'a Settings,
     pub(crate) diags: Diagnostics,
     pub(crate) type_namer: Namer,
-    component_names: HashMap<String, String>,
-    state: HashMap<String, State>,
+    component_names: NameMap<String>,
+    state: NameMap<State>,
     pub(crate) defs: Vec<TypeDef>,
-    pub(crate) def_index: HashMap<String, usize>,
+    pub(crate) def_index: NameMap<usize>,
     type_overrides: IndexMap<String, String>,
     map_overrides: IndexMap<String, String>,
     /// Component schemas used as `multipart/form-data` bodies.
@@ -68,10 +67,26 @@ struct DraftField {
 
 /// Builds the model of `doc`.
 pub(crate) fn build(doc: &OpenAPI, settings: &Settings) -> (Model, Diagnostics) {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    build_with(doc, settings, parallel)
+}
+
+/// [`build`], with or without a second thread warming the memo.
+fn build_with(doc: &OpenAPI, settings: &Settings, parallel: bool) -> (Model, Diagnostics) {
     let _memo = crate::memo::Memo::start();
     let mut builder = Builder::new(doc, settings);
     if !settings.is_selective() {
-        builder.lower_all_components();
+        std::thread::scope(|scope| {
+            // Another thread converts the operations' names and descriptions meanwhile (see
+            // `warm.rs`); if it fails, the lowering converts them itself.
+            let warm = parallel.then(|| {
+                scope.spawn(|| crate::memo::remembered_by(|| crate::warm::operations(doc)))
+            });
+            builder.lower_all_components();
+            if let Some(Ok(remembered)) = warm.map(|thread| thread.join()) {
+                crate::memo::absorb(remembered);
+            }
+        });
     }
     let tags = builder.lower_operations();
     builder.analyse();
@@ -109,7 +124,7 @@ impl<'a> Builder<'a> {
             }
         }
         let mut type_namer = Namer::with_reserved(RESERVED_TYPE_NAMES.iter().copied());
-        let mut component_names = HashMap::new();
+        let mut component_names = NameMap::default();
         if let Some(components) = &doc.components {
             for name in components.schemas.keys() {
                 if !type_overrides.contains_key(name) {
@@ -126,9 +141,9 @@ impl<'a> Builder<'a> {
             diags,
             type_namer,
             component_names,
-            state: HashMap::new(),
+            state: NameMap::default(),
             defs: Vec::new(),
-            def_index: HashMap::new(),
+            def_index: NameMap::default(),
             type_overrides,
             map_overrides,
         }
@@ -569,9 +584,9 @@ impl<'a> Builder<'a> {
 
     /// Whole-model passes: which structs can derive `Default`, which fields need a `Box`.
     fn analyse(&mut self) {
-        let kinds: HashMap<String, usize> = self.def_index.clone();
+        let kinds: NameMap<usize> = self.def_index.clone();
         // Default: assume yes, then knock out structs with a required field lacking one.
-        let mut defaults: HashMap<String, bool> = self
+        let mut defaults: NameMap<bool> = self
             .defs
             .iter()
             .map(|d| (d.name.clone(), !matches!(d.kind, TypeKind::Enum(_))))
@@ -614,7 +629,7 @@ impl<'a> Builder<'a> {
 
     /// Struct → struct edges without indirection (not inside a `Vec` or map) that lie on a
     /// cycle; those fields are boxed.
-    fn cycle_edges(&self, index: &HashMap<String, usize>) -> IndexSet<(String, String)> {
+    fn cycle_edges(&self, index: &NameMap<usize>) -> IndexSet<(String, String)> {
         // Direct successors of each definition (aliases followed).
         let n = self.defs.len();
         let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -657,12 +672,12 @@ impl<'a> Builder<'a> {
                 Some(TypeKind::Alias(t)) => self.type_has_default(t),
                 _ => false,
             },
-            other => has_default(other, &HashMap::new()),
+            other => has_default(other, &NameMap::default()),
         }
     }
 }
 
-fn has_default(ty: &TypeRef, defaults: &HashMap<String, bool>) -> bool {
+fn has_default(ty: &TypeRef, defaults: &NameMap<bool>) -> bool {
     match ty {
         TypeRef::DateTime | TypeRef::External(_) => false,
         TypeRef::Named(n) => defaults.get(n).copied().unwrap_or(false),
@@ -839,7 +854,32 @@ pub(crate) fn schema_doc(schema: &Schema) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::strongly_connected;
+    use super::{build_with, strongly_connected};
+    use crate::Settings;
+
+    /// The project's spec, plus every upstream document when `CAMUNDA_OPENAPI_DIR` names them
+    /// (as CI does).
+    #[test]
+    fn the_warming_thread_changes_nothing_in_the_model() {
+        let mut paths = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../spec/external-task.yaml"
+        ))];
+        if let Some(dir) = std::env::var_os("CAMUNDA_OPENAPI_DIR").filter(|d| !d.is_empty()) {
+            let entries = std::fs::read_dir(&dir).expect("CAMUNDA_OPENAPI_DIR can be read");
+            paths.extend(entries.map(|e| e.expect("a directory entry").path()));
+        }
+        let settings = Settings::camunda7_client();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("the document can be read");
+            let doc = crate::load::load_str(&text).expect("it loads");
+            let (alone, alone_diags) = build_with(&doc, &settings, false);
+            let (warmed, warmed_diags) = build_with(&doc, &settings, true);
+            assert!(alone == warmed, "{}: the models differ", path.display());
+            assert_eq!(alone_diags.warnings, warmed_diags.warnings);
+            assert!(alone.tags.iter().map(|t| t.ops.len()).sum::<usize>() > 10);
+        }
+    }
 
     #[test]
     fn cycles_share_a_component() {

@@ -7,7 +7,7 @@
 //! another's results; without a memo every call computes.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::naming::NameMap;
 
 /// Which conversion a result belongs to.
 #[derive(Clone, Copy)]
@@ -21,7 +21,7 @@ pub(crate) enum Kind {
 }
 
 /// Results by input, one map per [`Kind`] (looked up by `&str`, so a hit allocates nothing).
-type Memory = [HashMap<String, Option<String>>; 3];
+type Memory = [NameMap<Option<String>>; 3];
 
 thread_local! {
     static MEMORY: RefCell<Option<Memory>> = const { RefCell::new(None) };
@@ -52,6 +52,35 @@ impl Drop for Memo {
             MEMORY.with(|m| m.borrow_mut().take());
         }
     }
+}
+
+/// What one thread remembered, to be handed to another ([`remembered_by`], [`absorb`]).
+pub(crate) struct Remembered(Memory);
+
+/// Runs `work` under a memo of its own on this thread and returns what it remembered.
+pub(crate) fn remembered_by(work: impl FnOnce()) -> Remembered {
+    let _memo = Memo::start();
+    work();
+    Remembered(MEMORY.with(|m| {
+        m.borrow_mut()
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }))
+}
+
+/// Adds what another thread remembered to this thread's memo (if one is alive); results this
+/// thread already has stay as they are (they are the same).
+pub(crate) fn absorb(other: Remembered) {
+    MEMORY.with(|m| {
+        if let Some(memory) = m.borrow_mut().as_mut() {
+            for (mine, theirs) in memory.iter_mut().zip(other.0) {
+                for (raw, value) in theirs {
+                    mine.entry(raw).or_insert(value);
+                }
+            }
+        }
+    });
 }
 
 /// `convert(raw)`, remembered under `kind` while a memo is alive.

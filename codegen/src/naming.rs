@@ -3,6 +3,14 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::HashSet;
 
+/// A set of names. The hasher is foldhash with a fixed seed: much cheaper than the default
+/// SipHash for the short keys the generator looks up tens of thousands of times, and the same
+/// in every run.
+pub type NameSet = HashSet<String, foldhash::fast::FixedState>;
+
+/// A map keyed by names, hashed like [`NameSet`].
+pub type NameMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
@@ -101,8 +109,8 @@ pub fn serde_camel(field: &str) -> String {
 pub struct Namer {
     /// Names taken before this namer started, shared between namers (one set of model type
     /// names serves every tag module's namer without copying it).
-    shared: std::sync::Arc<HashSet<String>>,
-    used: HashSet<String>,
+    shared: std::sync::Arc<NameSet>,
+    used: NameSet,
 }
 
 impl Namer {
@@ -115,10 +123,10 @@ impl Namer {
     }
 
     /// A namer with the names of `shared` already taken.
-    pub fn over(shared: &std::sync::Arc<HashSet<String>>) -> Self {
+    pub fn over(shared: &std::sync::Arc<NameSet>) -> Self {
         Self {
             shared: shared.clone(),
-            used: HashSet::new(),
+            used: NameSet::default(),
         }
     }
 

@@ -14,15 +14,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Failure> {
 
 /// Stage 2: resolve references and build the plain-data model; warnings on success.
 pub fn model(doc: &OpenAPI, settings: &Settings) -> Result<(Model, Vec<Diagnostic>), Failure> {
-    let (model, diags) = crate::lower::build(doc, settings);
-    if diags.errors.is_empty() {
-        Ok((model, diags.warnings))
-    } else {
-        Err(Failure {
-            errors: diags.errors,
-            warnings: diags.warnings,
-        })
-    }
+    crate::lower_document(doc, settings)
 }
 
 /// Stage 3: the model → a Rust syntax tree.
