@@ -77,10 +77,11 @@ def generator(recs):
     if not recs:
         return []
     out = ["## Generator", "",
-           "Time to generate the client code. The stage columns run the pipeline one stage at a time "
-           "on one thread: parse (JSON/YAML to OpenAPI), model (resolve `$ref`s + build the model), "
-           "emit (the `syn` tree) and format (`prettyplease`), in CPU milliseconds of that thread, "
-           "and their sum. `generate` is one call of `camunda7_codegen::generate`, what a build "
+           "Time to generate the client code. The stage columns run the pipeline one stage at a time: "
+           "parse (JSON/YAML to OpenAPI), model (resolve `$ref`s + build the model), "
+           "emit (the `syn` tree) and format (`prettyplease`), in CPU milliseconds of the calling "
+           "thread, and their sum (parse reads JSON with a second thread and model warms its memo on "
+           "one; their CPU is not in these columns). `generate` is one call of `camunda7_codegen::generate`, what a build "
            "script pays: it reads JSON on two threads and emits + formats the modules on up to "
            f"four ({min(4, os.cpu_count() or 1)} on this machine); wall-clock and the process's CPU. Medians over the runs, each run "
            "itself a median of many generations. `debug` is the unoptimised profile build scripts "
