@@ -355,6 +355,55 @@ async fn the_shutdown_deadline_aborts_handlers_that_do_not_finish() {
     assert_eq!(ends.locked_unreported, 3);
 }
 
+/// With one handler the fetch loop runs the job itself; shutdown must still let it finish (and
+/// report) or abort it at the deadline, exactly as for jobs running beside the loop.
+#[tokio::test]
+async fn a_single_handler_finishes_on_shutdown_or_is_aborted_at_the_deadline() {
+    for (sleep, timeout, finishes) in [
+        (Duration::from_millis(500), Duration::from_secs(20), true),
+        (Duration::from_secs(3600), Duration::from_millis(300), false),
+    ] {
+        let engine = TestEngine::start().await.expect("engine");
+        let ids = engine
+            .create_tasks((0..3).map(|_| TaskSpec::new("t")))
+            .expect("tasks");
+        let running = Arc::new(AtomicUsize::new(0));
+        let worker = Worker::builder(client(&engine))
+            .max_tasks(1)
+            .max_concurrent_handlers(1)
+            .shutdown_timeout(timeout)
+            .subscribe("t", sleeper(running.clone(), sleep))
+            .build()
+            .expect("worker");
+        let shutdown = worker.shutdown_handle();
+        let run = tokio::spawn(worker.run());
+        wait_until("the handler running", LIMIT, || {
+            running.load(Ordering::SeqCst) == 1
+        })
+        .await;
+        let fetches = engine.requests(Operation::FetchAndLock);
+        shutdown.shutdown();
+        let summary = run.await.expect("worker");
+        assert_eq!(engine.requests(Operation::FetchAndLock), fetches);
+        assert_eq!(running.load(Ordering::SeqCst), 1);
+        // One task was fetched; the others were left alone.
+        let fetched: Vec<String> = ids
+            .iter()
+            .filter(|id| engine.outcome(id) != Some(EngineOutcome::Available))
+            .cloned()
+            .collect();
+        assert_eq!(fetched.len(), 1);
+        let ends = check_invariant(&engine, &fetched, !finishes);
+        if finishes {
+            assert_eq!((summary.aborted, summary.metrics.completed), (0, 1));
+            assert_eq!(ends.completed, 1);
+        } else {
+            assert_eq!((summary.aborted, summary.metrics.reported()), (1, 0));
+            assert_eq!(ends.locked_unreported, 1);
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_second_signal_aborts_at_once() {
     let engine = TestEngine::start().await.expect("engine");

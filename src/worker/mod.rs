@@ -55,9 +55,12 @@ mod subscription;
 mod wire;
 
 use futures_util::FutureExt;
-use std::collections::HashMap;
+/// The worker's maps, keyed by task id or topic name: foldhash (randomly seeded) instead of
+/// SipHash, as every task is looked up and inserted on the hot path.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -277,7 +280,7 @@ impl WorkerBuilder {
                 )));
             }
         }
-        let mut entries = HashMap::new();
+        let mut entries = HashMap::default();
         let mut fetch_topics = Vec::new();
         for (subscription, handler) in self.subscriptions {
             let topic = subscription.topic().to_owned();
@@ -328,7 +331,7 @@ impl WorkerBuilder {
                 retry_policy: self.retry_policy,
                 report_backoff: self.report_backoff,
                 lock_extension: self.lock_extension,
-                in_flight: Mutex::new(HashMap::new()),
+                in_flight: Mutex::new(HashMap::default()),
             }),
             entries,
             fetch_body,
@@ -580,7 +583,7 @@ impl Worker {
         // not at every step of every poll.
         let cancelled = graceful.cancelled();
         tokio::pin!(cancelled);
-        loop {
+        'fetching: loop {
             while jobs.try_join_next().is_some() {}
             // Wait for a free slot, then take as many more as are free (up to max_tasks).
             let first = tokio::select! {
@@ -628,16 +631,32 @@ impl Worker {
                     } else {
                         empty_polls = 0;
                         metrics.add(|c| &c.fetched, tasks.len() as u64);
+                        // With a pool of one handler the loop has nothing to do while the job
+                        // runs but wait for its slot: it runs the job itself, which saves a task
+                        // and a wake-up per task. If shutdown begins meanwhile, the job moves to
+                        // the set and is treated like any other running job.
+                        let in_place =
+                            self.max_concurrent == 1 && tasks.len() == 1 && jobs.is_empty();
                         for raw in tasks {
                             let permit = more.pop().or_else(|| first.take());
-                            self.start(
-                                &mut jobs,
-                                raw,
-                                requested_at,
-                                permit,
-                                &poll_span,
-                                inline_handlers,
-                            );
+                            let Some(job) =
+                                self.start(raw, requested_at, permit, &poll_span, inline_handlers)
+                            else {
+                                continue;
+                            };
+                            if !in_place {
+                                jobs.spawn(job);
+                                continue;
+                            }
+                            let mut job = job;
+                            tokio::select! {
+                                biased;
+                                () = &mut job => {}
+                                () = &mut cancelled => {
+                                    jobs.spawn(job);
+                                    break 'fetching;
+                                }
+                            }
                         }
                         Duration::ZERO
                     }
@@ -704,20 +723,20 @@ impl Worker {
         summary
     }
 
-    /// Starts the job for one fetched task.
+    /// The job for one fetched task, ready to be spawned or run in place; `None` when the task
+    /// is not to be handled (no id, no handler, or already being handled).
     fn start(
         &self,
-        jobs: &mut JoinSet<()>,
         raw: LockedTask,
         requested_at: Instant,
         permit: Option<OwnedSemaphorePermit>,
         poll_span: &tracing::Span,
         inline_handler: bool,
-    ) {
+    ) -> Option<JobFuture> {
         let _in_poll = poll_span.enter();
         let Some(id) = raw.id.as_deref() else {
             tracing::warn!("fetched a task without an id; ignored");
-            return;
+            return None;
         };
         let topic = raw.topic_name.as_deref().unwrap_or_default();
         let Some(entry) = self.entries.get(topic).cloned() else {
@@ -726,7 +745,7 @@ impl Worker {
                 topic,
                 "fetched a task of a topic without a handler; left to expire"
             );
-            return;
+            return None;
         };
         let (task_id, lock) = {
             let mut in_flight = self.shared.in_flight();
@@ -735,7 +754,7 @@ impl Worker {
                 existing.renewed(requested_at, entry.lock_duration);
                 self.shared.metrics.inc(|c| &c.duplicates_skipped);
                 tracing::debug!(task_id = id, "task is already being handled; lock renewed");
-                return;
+                return None;
             }
             // One shared copy of the id serves the in-flight map, the guard and the job.
             let task_id: Arc<str> = Arc::from(id);
@@ -769,9 +788,13 @@ impl Worker {
         };
         // Boxed: the job's state machine is large, and spawning would otherwise copy all of it
         // (several times) for every task.
-        jobs.spawn(Box::pin(job.run()).instrument(span));
+        let job: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(job.run());
+        Some(job.instrument(span))
     }
 }
+
+/// A fetched task's job: its handler, the lock extension and the report, in the task's span.
+type JobFuture = tracing::instrument::Instrumented<Pin<Box<dyn Future<Output = ()> + Send>>>;
 
 /// How a handler ended.
 enum HandlerEnd {
