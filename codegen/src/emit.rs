@@ -101,7 +101,10 @@ fn doc_literal(line: &str) -> syn::Lit {
     match repr.parse::<proc_macro2::Literal>() {
         Ok(literal) => syn::Lit::new(literal),
         // A bare carriage return cannot be in a raw literal; docs never hold one, but be safe.
-        Err(_) => syn::Lit::Str(syn::LitStr::new(&repr[hashes + 2..repr.len() - hashes - 1], span())),
+        Err(_) => syn::Lit::Str(syn::LitStr::new(
+            &repr[hashes + 2..repr.len() - hashes - 1],
+            span(),
+        )),
     }
 }
 
@@ -607,7 +610,10 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
         true,
         vec![self_receiver()],
         reference_type(path_type(&["str"], vec![])),
-        vec![syn::Stmt::Expr(match_on(expr_path(&["self"]), to_str), None)],
+        vec![syn::Stmt::Expr(
+            match_on(expr_path(&["self"]), to_str),
+            None,
+        )],
     );
     as_str.attrs = doc("The value as it appears in JSON.");
     // `match value { "a" => Self::A, .., other => Self::Other(other.to_owned()) }`
@@ -637,7 +643,10 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
             reference_type(path_type(&["str"], vec![])),
         )],
         path_type(&["Self"], vec![]),
-        vec![syn::Stmt::Expr(match_on(expr_path(&["value"]), from_str), None)],
+        vec![syn::Stmt::Expr(
+            match_on(expr_path(&["value"]), from_str),
+            None,
+        )],
     );
     let self_ty = path_type(&[&def.name], vec![]);
     items.push(item_impl(None, self_ty.clone(), as_str));

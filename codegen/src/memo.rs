@@ -6,8 +6,8 @@
 //! them. Dropping the memo that started it forgets everything, so one generation never sees
 //! another's results; without a memo every call computes.
 
-use std::cell::RefCell;
 use crate::naming::NameMap;
+use std::cell::RefCell;
 
 /// Which conversion a result belongs to.
 #[derive(Clone, Copy)]
