@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use camunda7_client::worker::{Backoff, Outcome, Task, Worker};
+use camunda7_client::worker::{Backoff, Outcome, Summary, Task, Worker};
 use camunda7_client::BoxError;
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskSpec, TestEngine};
 use worker_support::{all_completed, check_invariant, client, wait_until};
@@ -289,6 +289,28 @@ fn sleeper(
     }
 }
 
+/// Runs `worker` until `n` of its handlers are running, then asks it to shut down and waits for
+/// it; checks that it fetched nothing once asked.
+async fn shut_down_while_running(
+    engine: &TestEngine,
+    worker: Worker,
+    running: &AtomicUsize,
+    n: usize,
+) -> Summary {
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("the handlers running", LIMIT, || {
+        running.load(Ordering::SeqCst) == n
+    })
+    .await;
+    let fetches = engine.requests(Operation::FetchAndLock);
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    assert_eq!(engine.requests(Operation::FetchAndLock), fetches);
+    assert_eq!(running.load(Ordering::SeqCst), n);
+    summary
+}
+
 #[tokio::test]
 async fn shutdown_lets_running_handlers_finish_and_report() {
     let engine = TestEngine::start().await.expect("engine");
@@ -306,18 +328,9 @@ async fn shutdown_lets_running_handlers_finish_and_report() {
         .subscribe("t", sleeper(running.clone(), Duration::from_millis(500)))
         .build()
         .expect("worker");
-    let shutdown = worker.shutdown_handle();
-    let run = tokio::spawn(worker.run());
-    wait_until("5 handlers running", LIMIT, || {
-        running.load(Ordering::SeqCst) == 5
-    })
-    .await;
-    let fetches = engine.requests(Operation::FetchAndLock);
-    shutdown.shutdown();
-    let summary = run.await.expect("worker");
+    let summary = shut_down_while_running(&engine, worker, &running, 5).await;
     assert_eq!(summary.aborted, 0);
     assert_eq!(summary.metrics.completed, 5);
-    assert_eq!(engine.requests(Operation::FetchAndLock), fetches);
     let ends = check_invariant(&engine, &ids, false);
     assert_eq!(ends.completed, 5);
     // The other five were never fetched.
@@ -375,17 +388,7 @@ async fn a_single_handler_finishes_on_shutdown_or_is_aborted_at_the_deadline() {
             .subscribe("t", sleeper(running.clone(), sleep))
             .build()
             .expect("worker");
-        let shutdown = worker.shutdown_handle();
-        let run = tokio::spawn(worker.run());
-        wait_until("the handler running", LIMIT, || {
-            running.load(Ordering::SeqCst) == 1
-        })
-        .await;
-        let fetches = engine.requests(Operation::FetchAndLock);
-        shutdown.shutdown();
-        let summary = run.await.expect("worker");
-        assert_eq!(engine.requests(Operation::FetchAndLock), fetches);
-        assert_eq!(running.load(Ordering::SeqCst), 1);
+        let summary = shut_down_while_running(&engine, worker, &running, 1).await;
         // One task was fetched; the others were left alone.
         let fetched: Vec<String> = ids
             .iter()
