@@ -58,6 +58,32 @@ pub(crate) struct Builder<'a> {
     form_schemas: IndexSet<String>,
 }
 
+/// What an inline schema's generated type would be named after. The text is only made when a
+/// type is generated: case conversion is a large part of lowering, and most inline schemas
+/// (scalars, arrays of references) need no name.
+#[derive(Clone, Copy)]
+pub(crate) enum Hint<'h> {
+    /// This text.
+    Text(&'h str),
+    /// `owner` followed by `name` in camel case (a property or a query parameter).
+    Member { owner: &'h str, name: &'h str },
+    /// `base` followed by `suffix` (an operation's body, form or response).
+    Suffixed { base: &'h str, suffix: &'static str },
+    /// The values of a map: the map's hint followed by `Value`.
+    Value(&'h Hint<'h>),
+}
+
+impl Hint<'_> {
+    fn text(&self) -> String {
+        match self {
+            Hint::Text(text) => (*text).to_owned(),
+            Hint::Member { owner, name } => format!("{owner}{}", camel(name)),
+            Hint::Suffixed { base, suffix } => format!("{base}{suffix}"),
+            Hint::Value(map) => format!("{}Value", map.text()),
+        }
+    }
+}
+
 /// A field before Rust names are assigned.
 struct DraftField {
     ty: TypeRef,
@@ -246,7 +272,7 @@ impl<'a> Builder<'a> {
             TypeKind::Enum(enum_def(&values))
         } else {
             self.check_default(schema, ptr);
-            TypeKind::Alias(self.lower_kind(schema, rust_name, ptr))
+            TypeKind::Alias(self.lower_kind(schema, Hint::Text(rust_name), ptr))
         };
         TypeDef {
             name: rust_name.to_owned(),
@@ -335,13 +361,13 @@ impl<'a> Builder<'a> {
             }
             for (name, prop) in properties {
                 let prop_ptr = pointer(&pointer(ptr, "properties"), name);
-                let hint = format!("{owner}{}", camel(name));
+                let hint = Hint::Member { owner, name };
                 let (ty, doc) = match prop {
                     ReferenceOr::Reference { reference } => {
                         (self.schema_reference(reference, &prop_ptr), None)
                     }
                     ReferenceOr::Item(inline) => (
-                        self.lower_schema(inline, &hint, &prop_ptr),
+                        self.lower_schema(inline, hint, &prop_ptr),
                         schema_doc(inline),
                     ),
                 };
@@ -440,7 +466,7 @@ impl<'a> Builder<'a> {
     pub(crate) fn lower_ref_or(
         &mut self,
         schema: &ReferenceOr<Schema>,
-        hint: &str,
+        hint: Hint<'_>,
         ptr: &str,
     ) -> TypeRef {
         match schema {
@@ -449,7 +475,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, ptr: &str) -> TypeRef {
+    fn lower_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: Hint<'_>,
+        ptr: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_reference(reference, ptr),
             ReferenceOr::Item(s) => self.lower_schema(s, hint, ptr),
@@ -457,10 +488,11 @@ impl<'a> Builder<'a> {
     }
 
     /// The type of an inline schema.
-    pub(crate) fn lower_schema(&mut self, schema: &Schema, hint: &str, ptr: &str) -> TypeRef {
+    pub(crate) fn lower_schema(&mut self, schema: &Schema, hint: Hint<'_>, ptr: &str) -> TypeRef {
         if is_struct_like(schema) || string_enum_values(schema).is_some() {
-            let name = self.type_namer.claim(&camel(hint));
-            let def = self.named_def(schema, &name, ptr, hint);
+            let hint = hint.text();
+            let name = self.type_namer.claim(&camel(&hint));
+            let def = self.named_def(schema, &name, ptr, &hint);
             self.push_def(def);
             return TypeRef::Named(name);
         }
@@ -469,7 +501,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Scalars, arrays, maps and free-form values (not structs or enums).
-    fn lower_kind(&mut self, schema: &Schema, hint: &str, ptr: &str) -> TypeRef {
+    fn lower_kind(&mut self, schema: &Schema, hint: Hint<'_>, ptr: &str) -> TypeRef {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => string_type(&s.format),
             SchemaKind::Type(Type::Integer(i)) => integer_type(&i.format),
@@ -526,7 +558,7 @@ impl<'a> Builder<'a> {
     fn array(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
-        hint: &str,
+        hint: Hint<'_>,
         ptr: &str,
     ) -> TypeRef {
         let inner = match items {
@@ -536,7 +568,12 @@ impl<'a> Builder<'a> {
         TypeRef::Vec(Box::new(inner))
     }
 
-    fn map(&mut self, additional: Option<&AdditionalProperties>, hint: &str, ptr: &str) -> TypeRef {
+    fn map(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: Hint<'_>,
+        ptr: &str,
+    ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
                 let value_ptr = pointer(ptr, "additionalProperties");
@@ -547,7 +584,7 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                let inner = self.lower_ref_or(value, &format!("{hint}Value"), &value_ptr);
+                let inner = self.lower_ref_or(value, Hint::Value(&hint), &value_ptr);
                 TypeRef::Map(Box::new(inner))
             }
             _ => TypeRef::Json,

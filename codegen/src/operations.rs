@@ -2,7 +2,7 @@
 
 use crate::docs::sanitize;
 use crate::error::pointer;
-use crate::lower::Builder;
+use crate::lower::{Builder, Hint};
 use crate::model::{
     Body, Field, LongPoll, MediaVariant, Method, Operation, PathParam, Payload, QueryDef,
     ResponseKind, Segment, Tag, TypeDef, TypeKind, TypeRef,
@@ -243,10 +243,13 @@ impl<'a> Builder<'a> {
                     }
                 }
                 "query" => {
-                    let hint = format!("{op_camel}{}", camel(name));
+                    let hint = Hint::Member {
+                        owner: &op_camel,
+                        name,
+                    };
                     let ty = match &data.format {
                         ParameterSchemaOrContent::Schema(schema) => {
-                            self.lower_ref_or(schema, &hint, &pointer(ptr, "schema"))
+                            self.lower_ref_or(schema, hint, &pointer(ptr, "schema"))
                         }
                         ParameterSchemaOrContent::Content(_) => TypeRef::Json,
                     };
@@ -441,7 +444,10 @@ impl<'a> Builder<'a> {
                 let ty = match &media.schema {
                     Some(schema) => self.lower_ref_or(
                         schema,
-                        &format!("{op_camel}Body"),
+                        Hint::Suffixed {
+                            base: op_camel,
+                            suffix: "Body",
+                        },
                         &pointer(&pointer(&content_ptr, mt), "schema"),
                     ),
                     None => TypeRef::Json,
@@ -452,7 +458,10 @@ impl<'a> Builder<'a> {
                 let parts = media.schema.as_ref().map(|schema| {
                     self.lower_ref_or(
                         schema,
-                        &format!("{op_camel}Form"),
+                        Hint::Suffixed {
+                            base: op_camel,
+                            suffix: "Form",
+                        },
                         &pointer(&pointer(&content_ptr, mt), "schema"),
                     )
                 });
@@ -613,9 +622,14 @@ impl<'a> Builder<'a> {
         let essence = media_essence(media_type);
         if is_json(media_type) && !binary_schema {
             let ty = match schema {
-                Some(s) => {
-                    self.lower_ref_or(s, &format!("{op_camel}Response"), &pointer(ptr, "schema"))
-                }
+                Some(s) => self.lower_ref_or(
+                    s,
+                    Hint::Suffixed {
+                        base: op_camel,
+                        suffix: "Response",
+                    },
+                    &pointer(ptr, "schema"),
+                ),
                 None => TypeRef::Json,
             };
             Payload::Json(ty)

@@ -78,13 +78,22 @@ fn parameter(resolver: &Resolver<'_>, item: &ReferenceOr<Parameter>, op_camel: &
     snake(&data.name);
     data.description.as_deref().map(sanitize);
     if let Parameter::Query { .. } = param {
-        let name_camel = camel(&data.name);
         if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) = &data.format {
             if crate::lower::string_enum_values(s).is_some() {
                 // An inline enum becomes a type named after the operation and the parameter.
-                camel(&format!("{op_camel}{name_camel}"));
+                camel(&format!("{op_camel}{}", camel(&data.name)));
             }
             schema(s, 0);
+        }
+    }
+}
+
+/// A property's field name, and the camel-case name its inline type would be named after.
+fn property(name: &str, prop: &ReferenceOr<Box<Schema>>) {
+    snake(name);
+    if let ReferenceOr::Item(s) = prop {
+        if crate::lower::is_struct_like(s) || crate::lower::string_enum_values(s).is_some() {
+            camel(name);
         }
     }
 }
@@ -117,8 +126,7 @@ fn schema(s: &Schema, depth: usize) {
     match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => {
             for (name, prop) in &o.properties {
-                snake(name);
-                camel(name);
+                property(name, prop);
                 boxed(prop);
             }
             additional(o.additional_properties.as_ref());
@@ -133,8 +141,7 @@ fn schema(s: &Schema, depth: usize) {
         SchemaKind::AnyOf { any_of } => any_of.iter().for_each(inline),
         SchemaKind::Any(a) => {
             for (name, prop) in &a.properties {
-                snake(name);
-                camel(name);
+                property(name, prop);
                 boxed(prop);
             }
             if let Some(items) = &a.items {
