@@ -115,15 +115,19 @@ if want instructions && command -v valgrind >/dev/null; then
   PW=${PEERS_WORK:-/tmp/peers-bench}
   rm -f "$W/instructions.jsonl"
   BENCH_REV=HEAD stamp instructions
-  [ -n "${EX:-}" ] || { cargo build -q --release --example bench_loop; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples; }
+  [ -n "${EX:-}" ] || { cargo build -q --release --example bench_loop --example bench_worker; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples; }
   nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
   NPID=$!
   sleep 1
-  for client in "raw-reqwest=$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours=$EX/bench_loop"; do
-    name=${client%%=*}; bin=${client#*=}
+  # name|environment|program (the environment goes to the program, not through `env`, so that
+  # valgrind runs the program itself)
+  for client in "raw-reqwest||$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours||$EX/bench_loop" \
+                "ours-worker-c1|BENCH_MODE=standin CONCURRENCY=1|$EX/bench_worker"; do
+    IFS='|' read -r name vars bin <<< "$client"
     for d in 2 6; do
       log "instructions: $name, ${d} s under callgrind"
-      DURATION_S=$d valgrind --tool=callgrind --callgrind-out-file="$W/cg.$name.$d" "$bin" \
+      # shellcheck disable=SC2086
+      env $vars DURATION_S=$d valgrind --tool=callgrind --callgrind-out-file="$W/cg.$name.$d" "$bin" \
         >"$W/cg.$name.$d.out" 2>"$W/cg.$name.$d.err" || true
     done
     python3 - "$W" "$name" >> "$W/instructions.jsonl" <<'PY'
