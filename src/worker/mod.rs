@@ -26,11 +26,12 @@
 //! - Long polling is on by default (30 s). Fetch errors back off exponentially with jitter
 //!   (capped at 5 s by default, so a recovering engine is picked up promptly); empty polls have
 //!   their own [`Backoff`].
-//! - Each task is handled in a Tokio task of its own: an `Err` or a panic becomes a failure
-//!   report under the [`RetryPolicy`]; a panic never stops the worker. On a multi-thread runtime
-//!   the handler is spawned apart from its lock extension, so a handler that blocks its thread
-//!   does not hold up the extension; on a current-thread runtime, where nothing could run
-//!   beside it anyway, it runs inside its task's job.
+//! - Each task is handled in a job of its own, a Tokio task (with a single-handler pool the fetch
+//!   loop runs the job itself, as it could fetch nothing meanwhile anyway): an `Err` or a panic
+//!   becomes a failure report under the [`RetryPolicy`]; a panic never stops the worker. On a
+//!   multi-thread runtime the handler is spawned apart from its lock extension, so a handler
+//!   that blocks its thread does not hold up the extension; on a current-thread runtime, where
+//!   nothing could run beside it anyway, it runs inside its task's job.
 //! - While a handler runs longer than a fraction (default ½) of its lock, the lock is extended.
 //! - Results are reported once. Transient failures (connect, timeout, 5xx) are retried with
 //!   backoff while the lock is held; `400` (lock lost) and `404` (task gone) are logged and
