@@ -59,8 +59,6 @@ fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// A trivial handler: completes with the same two variables as the client loop, and records
-/// the delay between the engine locking the task and the handler starting, in milliseconds.
 /// The trivial handler: completes with two variables. With `latencies` it also records each
 /// task's start latency; without (the stand-in, whose lock times are canned), it does exactly
 /// what the hand-written loop it is compared with does.

@@ -137,15 +137,9 @@ fn with_docs(docs: &str, rest: impl IntoIterator<Item = syn::Attribute>) -> Vec<
     attrs
 }
 
-/// A path type, `a::b::C<args>` (generic arguments on the last segment).
-fn path_type(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
-    let mut path = syn::Path {
-        leading_colon: None,
-        segments: segments
-            .iter()
-            .map(|s| syn::PathSegment::from(ident(s)))
-            .collect(),
-    };
+/// A path, `a::b::C<args>` (generic arguments on the last segment).
+fn generic_path(segments: &[&str], args: Vec<syn::Type>) -> syn::Path {
+    let mut path = path(segments);
     if !args.is_empty() {
         if let Some(last) = path.segments.last_mut() {
             last.arguments =
@@ -157,7 +151,20 @@ fn path_type(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
                 });
         }
     }
-    syn::Type::Path(syn::TypePath { qself: None, path })
+    path
+}
+
+/// A path type, `a::b::C<args>`.
+fn path_type(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
+    syn::Type::Path(syn::TypePath {
+        qself: None,
+        path: generic_path(segments, args),
+    })
+}
+
+/// `&str`.
+fn str_ref() -> syn::Type {
+    reference_type(path_type(&["str"], vec![]))
 }
 
 fn ty(t: &TypeRef) -> syn::Type {
@@ -609,7 +616,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
         "as_str",
         true,
         vec![self_receiver()],
-        reference_type(path_type(&["str"], vec![])),
+        str_ref(),
         vec![syn::Stmt::Expr(
             match_on(expr_path(&["self"]), to_str),
             None,
@@ -638,10 +645,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
     let from = function(
         "from",
         false,
-        vec![argument(
-            "value",
-            reference_type(path_type(&["str"], vec![])),
-        )],
+        vec![argument("value", str_ref())],
         path_type(&["Self"], vec![]),
         vec![syn::Stmt::Expr(
             match_on(expr_path(&["value"]), from_str),
@@ -650,25 +654,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
     );
     let self_ty = path_type(&[&def.name], vec![]);
     items.push(item_impl(None, self_ty.clone(), as_str));
-    let from_trait = syn::Path {
-        leading_colon: None,
-        segments: [syn::PathSegment {
-            ident: ident("From"),
-            arguments: syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
-                colon2_token: None,
-                lt_token: Default::default(),
-                args: [syn::GenericArgument::Type(reference_type(path_type(
-                    &["str"],
-                    vec![],
-                )))]
-                .into_iter()
-                .collect(),
-                gt_token: Default::default(),
-            }),
-        }]
-        .into_iter()
-        .collect(),
-    };
+    let from_trait = generic_path(&["From"], vec![str_ref()]);
     items.push(item_impl(Some(from_trait), self_ty, from));
     // `crate::string_enum_traits!(Name);`
     items.push(syn::Item::Macro(syn::ItemMacro {
@@ -1008,10 +994,7 @@ fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
     let mut prelude: Vec<syn::Stmt> = Vec::new();
     for p in &op.path_params {
         if p.ty == TypeRef::String {
-            args.push(argument(
-                &p.name,
-                reference_type(path_type(&["str"], vec![])),
-            ));
+            args.push(argument(&p.name, str_ref()));
         } else {
             args.push(argument(&p.name, ty(&p.ty)));
             // `let id = id.to_string();`

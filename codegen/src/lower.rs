@@ -12,6 +12,7 @@ use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat,
     Type, VariantOrUnknownOrEmpty,
 };
+use std::borrow::Borrow;
 
 /// Names the generated `models` module must not use: they are imported there or are prelude
 /// names a field type may need.
@@ -461,29 +462,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The type of a schema or reference; inline objects and enums get generated types named
-    /// from `hint`.
-    pub(crate) fn lower_ref_or(
+    /// The type of a schema or reference (the schema itself or boxed); inline objects and enums
+    /// get generated types named from `hint`.
+    pub(crate) fn lower_ref_or<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         hint: Hint<'_>,
         ptr: &str,
     ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_reference(reference, ptr),
-            ReferenceOr::Item(s) => self.lower_schema(s, hint, ptr),
-        }
-    }
-
-    fn lower_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: Hint<'_>,
-        ptr: &str,
-    ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_reference(reference, ptr),
-            ReferenceOr::Item(s) => self.lower_schema(s, hint, ptr),
+            ReferenceOr::Item(s) => self.lower_schema(s.borrow(), hint, ptr),
         }
     }
 
@@ -562,7 +551,7 @@ impl<'a> Builder<'a> {
         ptr: &str,
     ) -> TypeRef {
         let inner = match items {
-            Some(items) => self.lower_boxed(items, hint, &pointer(ptr, "items")),
+            Some(items) => self.lower_ref_or(items, hint, &pointer(ptr, "items")),
             None => TypeRef::Json,
         };
         TypeRef::Vec(Box::new(inner))

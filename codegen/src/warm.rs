@@ -15,6 +15,7 @@ use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, Type,
 };
+use std::borrow::Borrow;
 
 /// How deep inline schemas are followed (the lowering itself has its own limits).
 const MAX_DEPTH: usize = 16;
@@ -45,21 +46,20 @@ pub(crate) fn operations(doc: &OpenAPI) {
                 .as_ref()
                 .and_then(|b| resolver.request_body(b).ok())
             {
-                for media in body.content.values() {
-                    if let Some(ReferenceOr::Item(s)) = &media.schema {
-                        schema(s, 0);
-                    }
-                }
+                body.content
+                    .values()
+                    .filter_map(|media| media.schema.as_ref())
+                    .for_each(|s| follow(s, 0));
             }
             for item in op.responses.responses.values() {
                 let Ok(response) = resolver.response(item) else {
                     continue;
                 };
-                for media in response.content.values() {
-                    if let Some(ReferenceOr::Item(s)) = &media.schema {
-                        schema(s, 0);
-                    }
-                }
+                response
+                    .content
+                    .values()
+                    .filter_map(|media| media.schema.as_ref())
+                    .for_each(|s| follow(s, 0));
             }
         }
     }
@@ -98,6 +98,13 @@ fn property(name: &str, prop: &ReferenceOr<Box<Schema>>) {
     }
 }
 
+/// An inline schema (the schema itself or boxed); references are left to the components.
+fn follow<S: Borrow<Schema>>(item: &ReferenceOr<S>, depth: usize) {
+    if let ReferenceOr::Item(s) = item {
+        schema(s.borrow(), depth);
+    }
+}
+
 fn schema(s: &Schema, depth: usize) {
     if depth > MAX_DEPTH {
         return;
@@ -108,16 +115,8 @@ fn schema(s: &Schema, depth: usize) {
             camel(v);
         });
     }
-    let inline = |item: &ReferenceOr<Schema>| {
-        if let ReferenceOr::Item(s) = item {
-            schema(s, depth + 1);
-        }
-    };
-    let boxed = |item: &ReferenceOr<Box<Schema>>| {
-        if let ReferenceOr::Item(s) = item {
-            schema(s, depth + 1);
-        }
-    };
+    let inline = |item: &ReferenceOr<Schema>| follow(item, depth + 1);
+    let boxed = |item: &ReferenceOr<Box<Schema>>| follow(item, depth + 1);
     let additional = |a: Option<&AdditionalProperties>| {
         if let Some(AdditionalProperties::Schema(s)) = a {
             inline(s);

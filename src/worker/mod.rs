@@ -56,9 +56,6 @@ mod subscription;
 mod wire;
 
 use futures_util::FutureExt;
-/// The worker's maps, keyed by task id or topic name: foldhash (randomly seeded) instead of
-/// SipHash, as every task is looked up and inserted on the hot path.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -82,6 +79,10 @@ pub use wire::LockedTask;
 
 use handler::TaskContext;
 use lock::LockState;
+
+/// The worker's maps, keyed by task id or topic name: foldhash (randomly seeded) instead of
+/// SipHash, as every task is looked up and inserted on the hot path.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Largest long-polling timeout the engine accepts (30 minutes).
 const MAX_LONG_POLL: Duration = Duration::from_millis(1_800_000);
@@ -640,7 +641,7 @@ impl Worker {
                             self.max_concurrent == 1 && tasks.len() == 1 && jobs.is_empty();
                         for raw in tasks {
                             let permit = more.pop().or_else(|| first.take());
-                            let Some(job) =
+                            let Some(mut job) =
                                 self.start(raw, requested_at, permit, &poll_span, inline_handlers)
                             else {
                                 continue;
@@ -649,7 +650,6 @@ impl Worker {
                                 jobs.spawn(job);
                                 continue;
                             }
-                            let mut job = job;
                             tokio::select! {
                                 biased;
                                 () = &mut job => {}
