@@ -53,7 +53,9 @@ where
 /// fetch-and-lock item, and a way to extend the lock.
 #[derive(Debug)]
 pub struct Task {
-    pub(crate) raw: LockedTask,
+    // Boxed: a task is moved from the fetch loop into its job, its handler and their futures;
+    // each move of the boxed item copies a pointer rather than 500 bytes.
+    pub(crate) raw: Box<LockedTask>,
     pub(crate) topic: Arc<str>,
     pub(crate) context: TaskContext,
 }

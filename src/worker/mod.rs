@@ -61,6 +61,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -780,7 +781,7 @@ impl Worker {
         let job = Job {
             shared: self.shared.clone(),
             entry,
-            raw,
+            raw: Box::new(raw),
             task_id,
             lock,
             inline_handler,
@@ -834,7 +835,7 @@ async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> Han
 struct Job {
     shared: Arc<Shared>,
     entry: Arc<Entry>,
-    raw: LockedTask,
+    raw: Box<LockedTask>,
     task_id: Arc<str>,
     lock: Arc<LockState>,
     inline_handler: bool,
@@ -867,7 +868,7 @@ impl Job {
 async fn run_task(
     shared: &Shared,
     entry: &Entry,
-    raw: LockedTask,
+    raw: Box<LockedTask>,
     task_id: &str,
     lock: Arc<LockState>,
     inline_handler: bool,
@@ -890,14 +891,21 @@ async fn run_task(
     tokio::pin!(handler);
     let end = match shared.lock_extension {
         Some(fraction) => {
-            let keep_alive = lock::keep_alive(&context, task_id, fraction);
-            tokio::pin!(keep_alive);
-            loop {
-                tokio::select! {
-                    // The handler first: one that is done at once never starts the lock timer.
-                    biased;
-                    end = &mut handler => break end,
-                    () = &mut keep_alive => {}
+            // A handler that is done at its first poll never needs the lock kept: the keeper
+            // (a timer and an extendLock request, about 2 KB of state) is only made, and boxed
+            // so that it takes no room in every job, once the handler has to wait.
+            let first = std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await;
+            match first {
+                Poll::Ready(end) => end,
+                Poll::Pending => {
+                    let mut keep_alive = Box::pin(lock::keep_alive(&context, task_id, fraction));
+                    loop {
+                        tokio::select! {
+                            biased;
+                            end = &mut handler => break end,
+                            () = &mut keep_alive => {}
+                        }
+                    }
                 }
             }
         }
