@@ -177,6 +177,36 @@ def instructions(recs):
     return out + [""]
 
 
+def pairs(recs):
+    rounds = defaultdict(dict)
+    for r in recs:
+        if r.get("iterations"):
+            rounds[r["round"]][r["name"]] = r
+    full = [rd for rd in rounds.values() if "raw-reqwest" in rd]
+    if not full:
+        return []
+    out = ["## Client and worker, interleaved", "",
+           f"The hand-written loop, our client and the worker with one handler run back to back in "
+           f"a rotating order, {len(full)} rounds of a few seconds each, against the same pinned "
+           "stand-in; ratios are taken within each round (three runs seconds apart), then the "
+           "median over the rounds is shown. This cancels the drift of a shared machine between "
+           "the kit's baseline and our entries above, which it measures a minute or more apart.",
+           "", "| client | it/s | CPU ms/it | CPU/it vs raw | it/s vs raw | rounds |",
+           "|---|---:|---:|---:|---:|---:|"]
+    it_s = lambda r: r["iterations"] / r["elapsed_s"]
+    cpu = lambda r: r["cpu_s"] / r["iterations"] * 1e3
+    for name in ("raw-reqwest", "ours", "ours-worker-c1"):
+        both = [(rd[name], rd["raw-reqwest"]) for rd in full if name in rd]
+        if not both:
+            continue
+        label = f"**{name}**" if name.startswith("ours") else name
+        out.append(f"| {label} | {fmt(med(it_s(a) for a, _ in both), 0)} | "
+                   f"{fmt(med(cpu(a) for a, _ in both), 4)} | "
+                   f"{fmt(med(cpu(a) / cpu(b) for a, b in both), 2, '×')} | "
+                   f"{fmt(med(it_s(a) / it_s(b) for a, b in both), 2, '×')} | {len(both)} |")
+    return out + [""]
+
+
 def worker(recs, peer_recs):
     eng = [r for r in recs if r.get("mode") == "engine"]
     rss = [r for r in recs if r.get("mode") == "rss"]
@@ -261,6 +291,7 @@ def main():
     doc += stamped(compile_times(lines(os.path.join(w, "compile.jsonl"))), "compile")
     doc += stamped(peers(peer_recs), "peers")
     doc += instructions(lines(os.path.join(w, "instructions.jsonl")))
+    doc += stamped(pairs(lines(os.path.join(w, "pairs.jsonl"))), "pairs")
     doc += stamped(worker(lines(os.path.join(w, "worker.jsonl")), peer_recs), "worker")
     results = "\n".join(doc).rstrip() + "\n"
     print(results, end="")

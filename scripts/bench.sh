@@ -4,10 +4,11 @@
 # the table shows medians, and ratios are taken against baselines measured in the same run.
 #
 #   scripts/bench.sh                 # everything (30-60 minutes on a busy 2-core machine)
-#   ONLY="generator worker" scripts/bench.sh   # a subset: generator compile client worker
+#   ONLY="generator worker" scripts/bench.sh   # a subset: generator compile client instructions pairs worker
 #
 # Environment: RUNS, DURATION_S (client/worker seconds per run, default 10), COMPILE_RUNS (default
-# RUNS), CAMUNDA_OPENAPI_DIR (the upstream documents, default ../shared/camunda-openapi),
+# RUNS), PAIR_ROUNDS / PAIR_DURATION_S (the interleaved comparison: rounds, default 15, and seconds
+# per client per round, default 2), CAMUNDA_OPENAPI_DIR (the upstream documents, default ../shared/camunda-openapi),
 # PEERS_KIT (the peer-client kit, default ../shared/bench/peers), BENCH_WORK (scratch directory with
 # the raw JSON lines and the separate target directory for compile timings, default
 # $TMPDIR/camunda7-bench), PEERS_WORK (the peer kit's work directory, default /tmp/peers-bench).
@@ -19,7 +20,7 @@ cd "$ROOT"
 RUNS=${RUNS:-3}
 COMPILE_RUNS=${COMPILE_RUNS:-$RUNS}
 export DURATION_S=${DURATION_S:-10}
-ONLY=${ONLY:-generator compile client instructions worker}
+ONLY=${ONLY:-generator compile client instructions pairs worker}
 SPECS=${CAMUNDA_OPENAPI_DIR:-$ROOT/../shared/camunda-openapi}
 FULL_SPEC=$SPECS/camunda-7.24.0-SNAPSHOT.json
 PEERS_KIT=${PEERS_KIT:-$ROOT/../shared/bench/peers}
@@ -97,7 +98,7 @@ if want compile; then
 fi
 
 # ---- 3 + 4. our client loop and worker beside the peers (nginx stand-in), then the embedded engine
-if want client || want worker; then
+if want client || want pairs || want worker; then
   log "building the benchmark examples (release)"
   cargo build -q --release --example bench_loop --example bench_worker
   EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples
@@ -140,6 +141,33 @@ def get(d):
 (i1, r1), (i2, r2) = get(2), get(6)
 print(json.dumps({"name": name, "instructions_per_it": (r2 - r1) / max(i2 - i1, 1), "iterations": i2 - i1}))
 PY
+  done
+  kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true
+fi
+
+# ---- 3c. interleaved: the hand-written loop, our client and the worker back to back, in a rotating
+# order, many short runs. The peer kit measures the loop a minute or more before our entries, and on
+# a shared machine the speed drifts in between; here each round's ratios come from three runs taken
+# within seconds of each other.
+if want pairs; then
+  PW=${PEERS_WORK:-/tmp/peers-bench}
+  [ -x "$PW/raw-reqwest/target/release/raw-reqwest-bench" ] || { log "pairs: the peer kit has not been set up ($PW); run ONLY=client first"; exit 1; }
+  rm -f "$W/pairs.jsonl"
+  BENCH_REV=HEAD stamp pairs
+  PIN=""; [ "${PIN_CPU:-0}" != none ] && PIN="taskset -c ${PIN_CPU:-0}"
+  $PIN nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
+  NPID=$!
+  sleep 1
+  clients=("raw-reqwest|$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours|$EX/bench_loop"
+           "ours-worker-c1|$EX/bench_worker")
+  rounds=${PAIR_ROUNDS:-15}
+  log "interleaved: $rounds rounds x ${PAIR_DURATION_S:-2} s per client"
+  for i in $(seq "$rounds"); do
+    for j in 0 1 2; do
+      IFS='|' read -r name bin <<< "${clients[$(( (i + j) % 3 ))]}"
+      line=$(BENCH_MODE=standin CONCURRENCY=1 DURATION_S=${PAIR_DURATION_S:-2} $PIN "$bin" | grep '^{' | tail -1) || true
+      [ -n "$line" ] && echo "{\"round\":$i,\"name\":\"$name\",${line#\{}" >> "$W/pairs.jsonl"
+    done
   done
   kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true
 fi
