@@ -99,9 +99,9 @@ fi
 
 # ---- 3 + 4. our client loop and worker beside the peers (nginx stand-in), then the embedded engine
 if want client || want pairs || want worker; then
-  log "building the benchmark examples (release)"
-  cargo build -q --release --example bench_loop --example bench_worker
-  EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples
+  log "building the benchmark programs (release)"
+  cargo build -q --release -p camunda7-bench --bins
+  EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release
 fi
 if want client; then
   log "client loop beside the peers: RUNS=$RUNS x DURATION_S=$DURATION_S per client"
@@ -116,7 +116,7 @@ if want instructions && command -v valgrind >/dev/null; then
   PW=${PEERS_WORK:-/tmp/peers-bench}
   rm -f "$W/instructions.jsonl"
   BENCH_REV=HEAD stamp instructions
-  [ -n "${EX:-}" ] || { cargo build -q --release --example bench_loop --example bench_worker; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples; }
+  [ -n "${EX:-}" ] || { cargo build -q --release -p camunda7-bench --bins; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release; }
   nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
   NPID=$!
   sleep 1

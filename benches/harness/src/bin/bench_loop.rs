@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! BASE_URL=http://127.0.0.1:18081/engine-rest DURATION_S=10 \
-//!     cargo run --release --example bench_loop
+//!     cargo run --release -p camunda7-bench --bin bench_loop
 //! ```
 //! The last stdout line is `{"iterations":N,"elapsed_s":S,"cpu_s":C}`, where `cpu_s` is the
 //! process's own user+system CPU time inside the timed loop (connection set-up excluded).
