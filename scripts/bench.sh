@@ -25,6 +25,7 @@ SPECS=${CAMUNDA_OPENAPI_DIR:-$ROOT/../shared/camunda-openapi}
 FULL_SPEC=$SPECS/camunda-7.24.0-SNAPSHOT.json
 PEERS_KIT=${PEERS_KIT:-$ROOT/../shared/bench/peers}
 W=${BENCH_WORK:-${TMPDIR:-/tmp}/camunda7-bench}
+PW=${PEERS_WORK:-/tmp/peers-bench}
 mkdir -p "$W"
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 # The generator and compile figures are taken on a clean export of the committed tree (HEAD, or
@@ -38,6 +39,9 @@ export_src() {
   fi
 }
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+# The kit's nginx stand-in, for the parts that run outside the kit (`stand_in_start [pin command]`).
+stand_in_start() { "$@" nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 & NPID=$!; sleep 1; }
+stand_in_stop() { kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true; }
 # Which commit and when a part was measured, for the report (parts can be re-run alone).
 stamp() { echo "$(git -C "$ROOT" rev-parse --short "${BENCH_REV:-HEAD}") $(date -u +'%Y-%m-%d %H:%M UTC')" > "$W/$1.measured"; }
 
@@ -98,7 +102,7 @@ if want compile; then
 fi
 
 # ---- 3 + 4. our client loop and worker beside the peers (nginx stand-in), then the embedded engine
-if want client || want pairs || want worker; then
+if want client || want instructions || want pairs || want worker; then
   log "building the benchmark programs (release)"
   cargo build -q --release -p camunda7-bench --bins
   EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release
@@ -107,19 +111,15 @@ if want client; then
   log "client loop beside the peers: RUNS=$RUNS x DURATION_S=$DURATION_S per client"
   EXTRA_CLIENTS="ours=$EX/bench_loop;ours-worker-c1=env BENCH_MODE=standin CONCURRENCY=1 $EX/bench_worker;ours-worker-c16=env BENCH_MODE=standin CONCURRENCY=16 $EX/bench_worker" \
     RUNS=$RUNS bash "$PEERS_KIT/bench.sh" | tee "$W/peers.txt" >&2
-  cp "${PEERS_WORK:-/tmp/peers-bench}/results.jsonl" "$W/peers.jsonl"
+  cp "$PW/results.jsonl" "$W/peers.jsonl"
   BENCH_REV=HEAD stamp peers
 fi
 # ---- 3b. noise-free cross-check: instructions per iteration under valgrind (callgrind), ours vs the
 # hand-written loop, from two loop lengths so start-up cancels out
 if want instructions && command -v valgrind >/dev/null; then
-  PW=${PEERS_WORK:-/tmp/peers-bench}
   rm -f "$W/instructions.jsonl"
   BENCH_REV=HEAD stamp instructions
-  [ -n "${EX:-}" ] || { cargo build -q --release -p camunda7-bench --bins; EX=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release; }
-  nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
-  NPID=$!
-  sleep 1
+  stand_in_start
   # name|environment|program (the environment goes to the program, not through `env`, so that
   # valgrind runs the program itself)
   for client in "raw-reqwest||$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours||$EX/bench_loop" \
@@ -142,7 +142,7 @@ def get(d):
 print(json.dumps({"name": name, "instructions_per_it": (r2 - r1) / max(i2 - i1, 1), "iterations": i2 - i1}))
 PY
   done
-  kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true
+  stand_in_stop
 fi
 
 # ---- 3c. interleaved: the hand-written loop, our client and the worker back to back, in a rotating
@@ -150,14 +150,12 @@ fi
 # a shared machine the speed drifts in between; here each round's ratios come from three runs taken
 # within seconds of each other.
 if want pairs; then
-  PW=${PEERS_WORK:-/tmp/peers-bench}
   [ -x "$PW/raw-reqwest/target/release/raw-reqwest-bench" ] || { log "pairs: the peer kit has not been set up ($PW); run ONLY=client first"; exit 1; }
   rm -f "$W/pairs.jsonl"
   BENCH_REV=HEAD stamp pairs
   PIN=""; [ "${PIN_CPU:-0}" != none ] && PIN="taskset -c ${PIN_CPU:-0}"
-  $PIN nginx -c "$PW/nginx.conf" -p "$PW/" >"$W/nginx.out" 2>&1 &
-  NPID=$!
-  sleep 1
+  # shellcheck disable=SC2086
+  stand_in_start $PIN
   clients=("raw-reqwest|$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours|$EX/bench_loop"
            "ours-worker-c1|$EX/bench_worker")
   rounds=${PAIR_ROUNDS:-15}
@@ -169,7 +167,7 @@ if want pairs; then
       [ -n "$line" ] && echo "{\"round\":$i,\"name\":\"$name\",${line#\{}" >> "$W/pairs.jsonl"
     done
   done
-  kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true
+  stand_in_stop
 fi
 
 if want worker; then
