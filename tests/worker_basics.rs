@@ -1,6 +1,6 @@
 //! The worker against the embedded test engine: outcomes with variables, handler errors and
 //! panics under the retry policy, lock extension, a lock lost during a slow handler, the bound
-//! on concurrent handlers, and subscription options.
+//! on concurrent handlers, reports overlapping the next fetch, and subscription options.
 
 mod worker_support;
 
@@ -437,7 +437,60 @@ async fn never_runs_more_handlers_than_the_pool_allows() {
         summary.metrics.polls
     );
     assert!(peak.load(Ordering::SeqCst) <= 3);
-    assert!(most_locked <= 3, "locked {most_locked} tasks at once");
+    // Three handlers running, and up to three results being reported.
+    assert!(most_locked <= 6, "locked {most_locked} tasks at once");
+    check_invariant(&engine, &ids, false);
+}
+
+#[tokio::test]
+async fn the_next_task_is_fetched_while_a_result_is_reported() {
+    let engine = TestEngine::start().await.expect("engine");
+    let ids = engine
+        .create_tasks((0..5).map(|_| TaskSpec::new("overlap")))
+        .expect("tasks");
+    // Every complete takes 300 ms, so reports are slow next to the handlers.
+    let _slow = engine
+        .faults()
+        .on(camunda7_test_engine::Operation::Complete)
+        .delay(Duration::from_millis(300))
+        .always();
+    let worker = Worker::builder(client(&engine))
+        .max_concurrent_handlers(1)
+        .subscribe("overlap", |_task: Task| async {
+            Ok::<_, BoxError>(Outcome::complete())
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    let (mut overlapped, mut most_locked, mut most_unreported) = (false, 0, 0);
+    wait_until("all completed", LIMIT, || {
+        let m = metrics.snapshot();
+        overlapped |= m.handlers_started >= 2 && m.completed == 0;
+        most_unreported = most_unreported.max(m.handlers_started - m.completed);
+        most_locked = most_locked.max(engine.stats().locked);
+        all_completed(&engine, &ids)
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    println!(
+        "most tasks locked at once {most_locked}, polls {}",
+        summary.metrics.polls
+    );
+    assert!(
+        overlapped,
+        "the second handler should start while the first result is still being reported"
+    );
+    // One handler, and one report pending: a second finished handler waits for the report
+    // slot and holds its own, so nothing more is fetched meanwhile.
+    assert!(
+        most_unreported <= 2,
+        "{most_unreported} tasks started and not reported"
+    );
+    assert!(most_locked <= 2, "locked {most_locked} tasks at once");
+    assert_eq!(summary.metrics.completed, 5);
     check_invariant(&engine, &ids, false);
 }
 

@@ -146,8 +146,17 @@ async fn report_retries_stop_when_the_lock_expires() {
         .on(Operation::Complete)
         .fail_with_status(503)
         .always();
+    // Fetching fails too after the first poll: a working fetch would lock the expired task for
+    // this worker again (the running job then keeps the renewed lock and goes on retrying).
+    let fetch_outage = engine
+        .faults()
+        .on(Operation::FetchAndLock)
+        .fail_with_status(503)
+        .after(1)
+        .always();
     let worker = Worker::builder(client(&engine))
         .lock_duration(Duration::from_millis(800))
+        .fetch_error_backoff(Backoff::constant(Duration::from_millis(50)))
         .no_lock_extension()
         .report_backoff(Backoff::constant(Duration::from_millis(50)))
         .max_concurrent_handlers(1)
@@ -168,6 +177,7 @@ async fn report_retries_stop_when_the_lock_expires() {
 
     // The engine recovers; the lock has run out, so the task is fetched and completed again.
     outage.remove();
+    fetch_outage.remove();
     wait_until("completed after the outage", LIMIT, || {
         engine.outcome(&id) == Some(EngineOutcome::Completed)
     })

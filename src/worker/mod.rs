@@ -26,9 +26,12 @@
 //! - Long polling is on by default (30 s). Fetch errors back off exponentially with jitter
 //!   (capped at 5 s by default, so a recovering engine is picked up promptly); empty polls have
 //!   their own [`Backoff`].
-//! - Each task is handled in a job of its own, a Tokio task (with a single-handler pool the fetch
-//!   loop runs the job itself, as it could fetch nothing meanwhile anyway): an `Err` or a panic
-//!   becomes a failure report under the [`RetryPolicy`]; a panic never stops the worker. On a
+//! - Each task is handled in a job of its own, a Tokio task: an `Err` or a panic becomes a
+//!   failure report under the [`RetryPolicy`]; a panic never stops the worker. A handler's slot
+//!   is free again as soon as the handler returns, so the next fetch goes out while its result
+//!   is being reported (the engine's round trips overlap instead of adding up); at most
+//!   [`max_concurrent_handlers`] reports are pending at once, and a full set of them holds the
+//!   next handler's slot back. On a
 //!   multi-thread runtime the handler is spawned apart from its lock extension, so a handler
 //!   that blocks its thread does not hold up the extension; on a current-thread runtime, where
 //!   nothing could run beside it anyway, it runs inside its task's job.
@@ -152,7 +155,8 @@ impl WorkerBuilder {
     }
 
     /// Most handlers running at the same time (default 10). The worker never locks more tasks
-    /// than it has free slots for.
+    /// than it has free slots for. A slot is free once its handler returns: the result is
+    /// reported while the next task is fetched, with at most this many reports pending.
     pub fn max_concurrent_handlers(mut self, n: usize) -> Self {
         self.max_concurrent = n;
         self
@@ -335,6 +339,7 @@ impl WorkerBuilder {
                 report_backoff: self.report_backoff,
                 lock_extension: self.lock_extension,
                 in_flight: Mutex::new(HashMap::default()),
+                report_slots: Semaphore::new(self.max_concurrent),
             }),
             entries,
             fetch_body,
@@ -377,6 +382,9 @@ struct Shared {
     lock_extension: Option<f64>,
     /// Tasks being handled, by id, with their lock.
     in_flight: Mutex<HashMap<Arc<str>, Arc<LockState>>>,
+    /// Bounds the reports pending at once (as many as handlers), since a handler's slot is
+    /// handed back before its report is sent.
+    report_slots: Semaphore,
 }
 
 impl Shared {
@@ -586,7 +594,7 @@ impl Worker {
         // not at every step of every poll.
         let cancelled = graceful.cancelled();
         tokio::pin!(cancelled);
-        'fetching: loop {
+        loop {
             while jobs.try_join_next().is_some() {}
             // Wait for a free slot, then take as many more as are free (up to max_tasks).
             let first = tokio::select! {
@@ -634,30 +642,12 @@ impl Worker {
                     } else {
                         empty_polls = 0;
                         metrics.add(|c| &c.fetched, tasks.len() as u64);
-                        // With a pool of one handler the loop has nothing to do while the job
-                        // runs but wait for its slot: it runs the job itself, which saves a task
-                        // and a wake-up per task. If shutdown begins meanwhile, the job moves to
-                        // the set and is treated like any other running job.
-                        let in_place =
-                            self.max_concurrent == 1 && tasks.len() == 1 && jobs.is_empty();
                         for raw in tasks {
                             let permit = more.pop().or_else(|| first.take());
-                            let Some(mut job) =
+                            if let Some(job) =
                                 self.start(raw, requested_at, permit, &poll_span, inline_handlers)
-                            else {
-                                continue;
-                            };
-                            if !in_place {
+                            {
                                 jobs.spawn(job);
-                                continue;
-                            }
-                            tokio::select! {
-                                biased;
-                                () = &mut job => {}
-                                () = &mut cancelled => {
-                                    jobs.spawn(job);
-                                    break 'fetching;
-                                }
                             }
                         }
                         Duration::ZERO
@@ -725,7 +715,7 @@ impl Worker {
         summary
     }
 
-    /// The job for one fetched task, ready to be spawned or run in place; `None` when the task
+    /// The job for one fetched task, ready to be spawned; `None` when the task
     /// is not to be handled (no id, no handler, or already being handled).
     fn start(
         &self,
@@ -839,9 +829,9 @@ struct Job {
     task_id: Arc<str>,
     lock: Arc<LockState>,
     inline_handler: bool,
-    /// Dropped when the job ends, however it ends: first the guard (the task leaves the
-    /// in-flight map), then the permit (its slot is free again).
+    /// Dropped when the job ends, however it ends: the task leaves the in-flight map.
     guard: InFlightGuard,
+    /// The handler's slot: handed back when the handler has returned (or when the job ends).
     permit: Option<OwnedSemaphorePermit>,
 }
 
@@ -858,9 +848,8 @@ impl Job {
             guard,
             permit,
         } = self;
-        run_task(&shared, &entry, raw, &task_id, lock, inline_handler).await;
+        run_task(&shared, &entry, raw, &task_id, lock, inline_handler, permit).await;
         drop(guard);
-        drop(permit);
     }
 }
 
@@ -872,6 +861,7 @@ async fn run_task(
     task_id: &str,
     lock: Arc<LockState>,
     inline_handler: bool,
+    handler_slot: Option<OwnedSemaphorePermit>,
 ) {
     let context = TaskContext {
         client: shared.client.clone(),
@@ -931,6 +921,15 @@ async fn run_task(
         }
     };
     let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
+    // The handler's slot goes back before the report is sent, so the fetch loop can lock the
+    // next task meanwhile; a report slot is taken first, so pending reports stay bounded (with
+    // all of them taken, the handler's slot is held, and fetching waits).
+    let _report_slot = match shared.report_slots.try_acquire() {
+        Ok(slot) => Some(slot),
+        // Never closed, so `acquire` only fails if that changes; the report goes out anyway.
+        Err(_) => shared.report_slots.acquire().await.ok(),
+    };
+    drop(handler_slot);
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
     let end = report::report(&context, task_id, &outcome, &shared.report_backoff).await;
