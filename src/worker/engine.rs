@@ -66,7 +66,12 @@ pub(crate) fn fetch_body(
     }
 }
 
-pub(crate) async fn fetch(client: &Client, body: &FetchBody) -> Result<Vec<LockedTask>, Error> {
+/// Each task is boxed as it is decoded: a locked task is about 500 bytes, and from here on it
+/// only moves (into its job, then into the handler's `Task`) as a pointer.
+pub(crate) async fn fetch(
+    client: &Client,
+    body: &FetchBody,
+) -> Result<Vec<Box<LockedTask>>, Error> {
     client
         .request(Method::POST, &["external-task", "fetchAndLock"])
         .json(body)

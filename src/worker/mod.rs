@@ -719,7 +719,7 @@ impl Worker {
     /// is not to be handled (no id, no handler, or already being handled).
     fn start(
         &self,
-        raw: LockedTask,
+        raw: Box<LockedTask>,
         requested_at: Instant,
         permit: Option<OwnedSemaphorePermit>,
         poll_span: &tracing::Span,
@@ -771,7 +771,7 @@ impl Worker {
         let job = Job {
             shared: self.shared.clone(),
             entry,
-            raw: Box::new(raw),
+            raw,
             task_id,
             lock,
             inline_handler,
