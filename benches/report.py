@@ -178,32 +178,41 @@ def instructions(recs):
 
 
 def pairs(recs):
-    rounds = defaultdict(dict)
+    layouts = defaultdict(lambda: defaultdict(dict))
     for r in recs:
         if r.get("iterations"):
-            rounds[r["round"]][r["name"]] = r
-    full = [rd for rd in rounds.values() if "raw-reqwest" in rd]
-    if not full:
+            # Records from before the two layouts were pinned to one core.
+            layouts[r.get("layout", "one-core")][r["round"]][r["name"]] = r
+    if not any("raw-reqwest" in rd for rounds in layouts.values() for rd in rounds.values()):
         return []
     out = ["## Client and worker, interleaved", "",
-           f"The hand-written loop, our client and the worker with one handler run back to back in "
-           f"a rotating order, {len(full)} rounds of a few seconds each, against the same pinned "
-           "stand-in; ratios are taken within each round (three runs seconds apart), then the "
-           "median over the rounds is shown. This cancels the drift of a shared machine between "
-           "the kit's baseline and our entries above, which it measures a minute or more apart.",
-           "", "| client | it/s | CPU ms/it | CPU/it vs raw | it/s vs raw | rounds |",
-           "|---|---:|---:|---:|---:|---:|"]
+           "The hand-written loop, our client and the worker with one handler run back to back in "
+           "a rotating order, rounds of a few seconds each, against the same stand-in; ratios are "
+           "taken within each round (runs seconds apart), then the median over the rounds is "
+           "shown. This cancels the drift of a shared machine between the kit's baseline and our "
+           "entries above, which it measures a minute or more apart. *One core*: client and nginx "
+           "pinned to the same core, as the kit runs them; *two cores*: both free. The "
+           "`no-timeout` rows run with the request timeout off (`Client::builder().no_timeout()`), "
+           "as the hand-written loop has none: the same work, without the timer each request arms "
+           "(see docs/benchmarks.md).",
+           "", "| layout | client | it/s | CPU ms/it | CPU/it vs raw | it/s vs raw | rounds |",
+           "|---|---|---:|---:|---:|---:|---:|"]
     it_s = lambda r: r["iterations"] / r["elapsed_s"]
     cpu = lambda r: r["cpu_s"] / r["iterations"] * 1e3
-    for name in ("raw-reqwest", "ours", "ours-worker-c1"):
-        both = [(rd[name], rd["raw-reqwest"]) for rd in full if name in rd]
-        if not both:
-            continue
-        label = f"**{name}**" if name.startswith("ours") else name
-        out.append(f"| {label} | {fmt(med(it_s(a) for a, _ in both), 0)} | "
-                   f"{fmt(med(cpu(a) for a, _ in both), 4)} | "
-                   f"{fmt(med(cpu(a) / cpu(b) for a, b in both), 2, '×')} | "
-                   f"{fmt(med(it_s(a) / it_s(b) for a, b in both), 2, '×')} | {len(both)} |")
+    names = ("raw-reqwest", "ours", "ours-no-timeout", "ours-worker-c1",
+             "ours-worker-c1-no-timeout")
+    for layout in ("one-core", "two-cores"):
+        full = [rd for rd in layouts.get(layout, {}).values() if "raw-reqwest" in rd]
+        for name in names:
+            both = [(rd[name], rd["raw-reqwest"]) for rd in full if name in rd]
+            if not both:
+                continue
+            label = f"**{name}**" if name.startswith("ours") else name
+            out.append(f"| {layout.replace('-', ' ')} | {label} | "
+                       f"{fmt(med(it_s(a) for a, _ in both), 0)} | "
+                       f"{fmt(med(cpu(a) for a, _ in both), 4)} | "
+                       f"{fmt(med(cpu(a) / cpu(b) for a, b in both), 2, '×')} | "
+                       f"{fmt(med(it_s(a) / it_s(b) for a, b in both), 2, '×')} | {len(both)} |")
     return out + [""]
 
 

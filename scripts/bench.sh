@@ -147,27 +147,35 @@ fi
 
 # ---- 3c. interleaved: the hand-written loop, our client and the worker back to back, in a rotating
 # order, many short runs. The peer kit measures the loop a minute or more before our entries, and on
-# a shared machine the speed drifts in between; here each round's ratios come from three runs taken
-# within seconds of each other.
+# a shared machine the speed drifts in between; here each round's ratios come from runs taken
+# within seconds of each other. Two layouts: client and nginx pinned to one core (as the kit runs
+# them), and both free on the machine's cores. Our client and worker also run with their request
+# timeout off (NO_TIMEOUT=1), as the hand-written loop has none.
 if want pairs; then
   [ -x "$PW/raw-reqwest/target/release/raw-reqwest-bench" ] || { log "pairs: the peer kit has not been set up ($PW); run ONLY=client first"; exit 1; }
   rm -f "$W/pairs.jsonl"
   BENCH_REV=HEAD stamp pairs
-  PIN=""; [ "${PIN_CPU:-0}" != none ] && PIN="taskset -c ${PIN_CPU:-0}"
-  # shellcheck disable=SC2086
-  stand_in_start $PIN
-  clients=("raw-reqwest|$PW/raw-reqwest/target/release/raw-reqwest-bench" "ours|$EX/bench_loop"
-           "ours-worker-c1|$EX/bench_worker")
+  # name|environment|program
+  clients=("raw-reqwest||$PW/raw-reqwest/target/release/raw-reqwest-bench"
+           "ours||$EX/bench_loop" "ours-no-timeout|NO_TIMEOUT=1|$EX/bench_loop"
+           "ours-worker-c1||$EX/bench_worker" "ours-worker-c1-no-timeout|NO_TIMEOUT=1|$EX/bench_worker")
+  n=${#clients[@]}
   rounds=${PAIR_ROUNDS:-15}
-  log "interleaved: $rounds rounds x ${PAIR_DURATION_S:-2} s per client"
-  for i in $(seq "$rounds"); do
-    for j in 0 1 2; do
-      IFS='|' read -r name bin <<< "${clients[$(( (i + j) % 3 ))]}"
-      line=$(BENCH_MODE=standin CONCURRENCY=1 DURATION_S=${PAIR_DURATION_S:-2} $PIN "$bin" | grep '^{' | tail -1) || true
-      [ -n "$line" ] && echo "{\"round\":$i,\"name\":\"$name\",${line#\{}" >> "$W/pairs.jsonl"
+  for layout in one-core two-cores; do
+    PIN=""; [ "$layout" = one-core ] && PIN="taskset -c ${PIN_CPU:-0}"
+    # shellcheck disable=SC2086
+    stand_in_start $PIN
+    log "interleaved ($layout): $rounds rounds x ${PAIR_DURATION_S:-2} s per client"
+    for i in $(seq "$rounds"); do
+      for j in $(seq 0 $((n - 1))); do
+        IFS='|' read -r name vars bin <<< "${clients[$(( (i + j) % n ))]}"
+        # shellcheck disable=SC2086
+        line=$(env $vars BENCH_MODE=standin CONCURRENCY=1 DURATION_S=${PAIR_DURATION_S:-2} $PIN "$bin" | grep '^{' | tail -1) || true
+        [ -n "$line" ] && echo "{\"layout\":\"$layout\",\"round\":$i,\"name\":\"$name\",${line#\{}" >> "$W/pairs.jsonl"
+      done
     done
+    stand_in_stop
   done
-  stand_in_stop
 fi
 
 if want worker; then

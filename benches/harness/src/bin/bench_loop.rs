@@ -27,7 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|s| s.parse().ok())
         .filter(|s: &f64| s.is_finite() && *s > 0.0)
         .unwrap_or(10.0);
-    let client = Client::new(&base)?;
+    let mut builder = Client::builder().base_url(&base);
+    if std::env::var_os("NO_TIMEOUT").is_some() {
+        builder = builder.no_timeout();
+    }
+    let client = builder.build()?;
     let api = client.external_task();
 
     // Warm-up: establishes the keep-alive connection outside the timed window.

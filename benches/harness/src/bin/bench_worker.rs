@@ -100,7 +100,11 @@ async fn standin() -> Result<(), BoxError> {
         .unwrap_or_else(|_| "http://127.0.0.1:18081/engine-rest".to_owned());
     let seconds: f64 = env_num("DURATION_S", 10.0);
     let concurrency: usize = env_num("CONCURRENCY", 1);
-    let w = worker(Client::new(&base)?, concurrency, handler(None))?;
+    let mut builder = Client::builder().base_url(&base);
+    if std::env::var_os("NO_TIMEOUT").is_some() {
+        builder = builder.no_timeout();
+    }
+    let w = worker(builder.build()?, concurrency, handler(None))?;
     let metrics = w.metrics();
     let cpu0 = cpu_seconds();
     let t0 = Instant::now();
