@@ -311,7 +311,7 @@ fn redact_userinfo(raw: &str) -> String {
 
 enum Body {
     None,
-    Json(Vec<u8>),
+    Json(bytes::Bytes),
     // Boxed, like the error below: a request is moved at every builder step, so it is kept small.
     Multipart(Box<reqwest::multipart::Form>),
 }
@@ -355,9 +355,17 @@ impl Request {
         // from an empty vector.
         let mut bytes = Vec::with_capacity(JSON_BODY_CAPACITY);
         match serde_json::to_writer(&mut bytes, body) {
-            Ok(()) => self.body = Body::Json(bytes),
+            Ok(()) => self.body = Body::Json(bytes.into()),
             Err(e) => self.fail("body", Box::new(e)),
         }
+        self
+    }
+
+    /// Sets a JSON body serialized beforehand (`Content-Type: application/json`), for a body
+    /// sent many times over, such as the worker's fetch-and-lock.
+    #[cfg(feature = "worker")]
+    pub(crate) fn json_bytes(mut self, json: bytes::Bytes) -> Self {
+        self.body = Body::Json(json);
         self
     }
 

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::Method;
 
 use crate::variables::Variables;
@@ -66,20 +67,41 @@ pub(crate) fn fetch_body(
     }
 }
 
-/// Each task is boxed as it is decoded: a locked task is about 500 bytes, and from here on it
-/// only moves (into its job, then into the handler's `Task`) as a pointer.
-pub(crate) async fn fetch(
-    client: &Client,
-    body: &FetchBody,
-) -> Result<Vec<Box<LockedTask>>, Error> {
-    client
-        .request(Method::POST, &["external-task", "fetchAndLock"])
-        .json(body)
-        .long_poll(body.async_response_timeout)
-        .send()
-        .await?
-        .json()
-        .await
+/// The worker's fetch-and-lock body with its JSON, which only changes with `maxTasks` and so is
+/// serialized again only when that does.
+pub(crate) struct FetchRequest {
+    body: FetchBody,
+    json: Option<Bytes>,
+}
+
+impl FetchRequest {
+    pub(crate) fn new(body: FetchBody) -> Self {
+        FetchRequest { body, json: None }
+    }
+
+    /// Fetches and locks up to `max_tasks` tasks. Each task is boxed as it is decoded: a locked
+    /// task is about 500 bytes, and from here on it only moves (into its job, then into the
+    /// handler's `Task`) as a pointer.
+    pub(crate) fn fetch(
+        &mut self,
+        client: &Client,
+        max_tasks: i32,
+    ) -> impl std::future::Future<Output = Result<Vec<Box<LockedTask>>, Error>> + Send + 'static
+    {
+        if self.body.max_tasks != max_tasks || self.json.is_none() {
+            self.body.max_tasks = max_tasks;
+            // Serialization of this body cannot fail (strings, numbers and JSON values); if it
+            // ever did, the request below serializes again and reports the error.
+            self.json = serde_json::to_vec(&self.body).ok().map(Bytes::from);
+        }
+        let request = client.request(Method::POST, &["external-task", "fetchAndLock"]);
+        let request = match &self.json {
+            Some(json) => request.json_bytes(json.clone()),
+            None => request.json(&self.body),
+        };
+        let request = request.long_poll(self.body.async_response_timeout);
+        async move { request.send().await?.json().await }
+    }
 }
 
 /// `POST /external-task/{id}/{action}` with a JSON body, answered with 204.
@@ -165,4 +187,31 @@ pub(crate) async fn extend_lock(
         new_duration: new_duration_ms,
     };
     post_task(client, task_id, "extendLock", &body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent_json(request: &FetchRequest) -> serde_json::Value {
+        serde_json::from_slice(request.json.as_deref().expect("serialized")).expect("JSON")
+    }
+
+    #[test]
+    fn the_fetch_body_is_serialized_again_when_max_tasks_changes() {
+        let client = Client::new("http://127.0.0.1:9/engine-rest").expect("client");
+        let topics = [(Subscription::new("t"), Duration::from_secs(10))];
+        let mut request = FetchRequest::new(fetch_body("w", &topics, None, None, None));
+        drop(request.fetch(&client, 3));
+        let first = request.json.clone();
+        assert_eq!(sent_json(&request)["maxTasks"], 3);
+        drop(request.fetch(&client, 3));
+        assert_eq!(request.json, first, "same maxTasks, same bytes");
+        drop(request.fetch(&client, 1));
+        let body = sent_json(&request);
+        assert_eq!(body["maxTasks"], 1);
+        assert_eq!(body["workerId"], "w");
+        assert_eq!(body["topics"][0]["topicName"], "t");
+        assert_eq!(body["topics"][0]["lockDuration"], 10_000);
+    }
 }

@@ -342,7 +342,7 @@ impl WorkerBuilder {
                 report_slots: Semaphore::new(self.max_concurrent),
             }),
             entries,
-            fetch_body,
+            fetch: engine::FetchRequest::new(fetch_body),
             max_tasks: self.max_tasks as usize,
             max_concurrent: self.max_concurrent,
             fetch_error_backoff: self.fetch_error_backoff,
@@ -456,7 +456,7 @@ pub struct Summary {
 pub struct Worker {
     shared: Arc<Shared>,
     entries: HashMap<String, Arc<Entry>>,
-    fetch_body: wire::FetchBody,
+    fetch: engine::FetchRequest,
     max_tasks: usize,
     max_concurrent: usize,
     fetch_error_backoff: Backoff,
@@ -615,7 +615,10 @@ impl Worker {
                 }
             }
             let slots = 1 + more.len();
-            self.fetch_body.max_tasks = i32::try_from(slots).unwrap_or(i32::MAX);
+            let fetch = self.fetch.fetch(
+                &self.shared.client,
+                i32::try_from(slots).unwrap_or(i32::MAX),
+            );
             let poll_span = tracing::info_span!(
                 "poll",
                 worker_id = %self.shared.worker_id,
@@ -628,7 +631,7 @@ impl Worker {
                 biased;
                 // Dropping the request future cancels the long poll at once.
                 () = &mut cancelled => break,
-                result = engine::fetch(&self.shared.client, &self.fetch_body).instrument(poll_span.clone()) => result,
+                result = fetch.instrument(poll_span.clone()) => result,
             };
             let delay = match result {
                 Ok(tasks) => {
