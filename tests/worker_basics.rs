@@ -13,7 +13,7 @@ use camunda7_client::worker::{Outcome, RetryPolicy, Subscription, Task, Worker};
 use camunda7_client::BoxError;
 use camunda7_test_engine::{Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
 use serde_json::json;
-use worker_support::{all_completed, check_invariant, client, wait_until};
+use worker_support::{check_invariant, client, run_until_all_completed, wait_until};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -421,16 +421,11 @@ async fn never_runs_more_handlers_than_the_pool_allows() {
         })
         .build()
         .expect("worker");
-    let shutdown = worker.shutdown_handle();
-    let run = tokio::spawn(worker.run());
     let mut most_locked = 0;
-    wait_until("all completed", LIMIT, || {
+    let summary = run_until_all_completed(&engine, &ids, worker, || {
         most_locked = most_locked.max(engine.stats().locked);
-        all_completed(&engine, &ids)
     })
     .await;
-    shutdown.shutdown();
-    let summary = run.await.expect("worker");
     println!(
         "peak handlers {}, most tasks locked at once {most_locked}, polls {}",
         peak.load(Ordering::SeqCst),
@@ -462,19 +457,14 @@ async fn the_next_task_is_fetched_while_a_result_is_reported() {
         .build()
         .expect("worker");
     let metrics = worker.metrics();
-    let shutdown = worker.shutdown_handle();
-    let run = tokio::spawn(worker.run());
     let (mut overlapped, mut most_locked, mut most_unreported) = (false, 0, 0);
-    wait_until("all completed", LIMIT, || {
+    let summary = run_until_all_completed(&engine, &ids, worker, || {
         let m = metrics.snapshot();
         overlapped |= m.handlers_started >= 2 && m.completed == 0;
         most_unreported = most_unreported.max(m.handlers_started - m.completed);
         most_locked = most_locked.max(engine.stats().locked);
-        all_completed(&engine, &ids)
     })
     .await;
-    shutdown.shutdown();
-    let summary = run.await.expect("worker");
     println!(
         "most tasks locked at once {most_locked}, polls {}",
         summary.metrics.polls

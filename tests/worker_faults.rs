@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use camunda7_client::worker::{Backoff, Outcome, Summary, Task, Worker};
 use camunda7_client::BoxError;
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskSpec, TestEngine};
-use worker_support::{all_completed, check_invariant, client, wait_until};
+use worker_support::{all_completed, check_invariant, client, run_until_all_completed, wait_until};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -85,11 +85,7 @@ async fn bursts_of_5xx_are_retried_until_the_results_are_in() {
         .build()
         .expect("worker");
     let metrics = worker.metrics();
-    let shutdown = worker.shutdown_handle();
-    let run = tokio::spawn(worker.run());
-    wait_until("all completed", LIMIT, || all_completed(&engine, &ids)).await;
-    shutdown.shutdown();
-    let summary = run.await.expect("worker");
+    let summary = run_until_all_completed(&engine, &ids, worker, || {}).await;
     let m = summary.metrics;
     println!("5xx bursts: {m:?}");
     assert_eq!(fetch_burst.fired(), 4);

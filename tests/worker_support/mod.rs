@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use camunda7_client::worker::{Summary, Worker};
 use camunda7_client::Client;
 use camunda7_test_engine::{Outcome, TaskEvent, TestEngine};
 
@@ -99,4 +100,24 @@ pub fn all_final(engine: &TestEngine, ids: &[String]) -> bool {
 pub fn all_completed(engine: &TestEngine, ids: &[String]) -> bool {
     ids.iter()
         .all(|id| engine.outcome(id) == Some(Outcome::Completed))
+}
+
+/// Runs `worker` until every task of `ids` is completed (30 s at most), calling `sample` at each
+/// check to record what the test watches while it runs; then shuts the worker down and returns
+/// its summary.
+pub async fn run_until_all_completed(
+    engine: &TestEngine,
+    ids: &[String],
+    worker: Worker,
+    mut sample: impl FnMut(),
+) -> Summary {
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("all completed", Duration::from_secs(30), || {
+        sample();
+        all_completed(engine, ids)
+    })
+    .await;
+    shutdown.shutdown();
+    run.await.expect("worker")
 }
