@@ -927,11 +927,8 @@ async fn run_task(
     // The handler's slot goes back before the report is sent, so the fetch loop can lock the
     // next task meanwhile; a report slot is taken first, so pending reports stay bounded (with
     // all of them taken, the handler's slot is held, and fetching waits).
-    let _report_slot = match shared.report_slots.try_acquire() {
-        Ok(slot) => Some(slot),
-        // Never closed, so `acquire` only fails if that changes; the report goes out anyway.
-        Err(_) => shared.report_slots.acquire().await.ok(),
-    };
+    // (The semaphore is never closed; should it be, the report goes out without a slot.)
+    let _report_slot = shared.report_slots.acquire().await.ok();
     drop(handler_slot);
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());

@@ -9,29 +9,19 @@
 //! The last stdout line is `{"iterations":N,"elapsed_s":S,"cpu_s":C}`, where `cpu_s` is the
 //! process's own user+system CPU time inside the timed loop (connection set-up excluded).
 
+use camunda7_bench::{client, cpu_seconds, duration_s, stand_in_url};
 use camunda7_client::models::{
     CompleteExternalTaskDto, FetchExternalTaskTopicDto, FetchExternalTasksDto,
 };
 use camunda7_client::variables::Variables;
-use camunda7_client::Client;
 use std::time::{Duration, Instant};
 
 const WORKER: &str = "bench-worker";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base = std::env::var("BASE_URL")
-        .unwrap_or_else(|_| "http://127.0.0.1:18081/engine-rest".to_owned());
-    let seconds: f64 = std::env::var("DURATION_S")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|s: &f64| s.is_finite() && *s > 0.0)
-        .unwrap_or(10.0);
-    let mut builder = Client::builder().base_url(&base);
-    if std::env::var_os("NO_TIMEOUT").is_some() {
-        builder = builder.no_timeout();
-    }
-    let client = builder.build()?;
+    let client = client(&stand_in_url())?;
+    let seconds = duration_s();
     let api = client.external_task();
 
     // Warm-up: establishes the keep-alive connection outside the timed window.
@@ -78,25 +68,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cpu = cpu_seconds() - cpu0;
     println!("{{\"iterations\":{iterations},\"elapsed_s\":{elapsed:.4},\"cpu_s\":{cpu:.4}}}");
     Ok(())
-}
-
-/// User + system CPU seconds of this process so far: the sum over its threads of
-/// `/proc/self/task/*/schedstat` (nanoseconds), or `/proc/self/stat` (clock ticks) without it.
-fn cpu_seconds() -> f64 {
-    let from_schedstat = || -> Option<f64> {
-        let mut ns: u64 = 0;
-        for entry in std::fs::read_dir("/proc/self/task").ok()? {
-            let stat = std::fs::read_to_string(entry.ok()?.path().join("schedstat")).ok()?;
-            ns += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-        }
-        Some(ns as f64 / 1e9)
-    };
-    let from_stat = || -> Option<f64> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-        Some(ticks as f64 / 100.0) // USER_HZ is 100 on Linux
-    };
-    from_schedstat().or_else(from_stat).unwrap_or(0.0)
 }

@@ -15,6 +15,7 @@
 //!   (`CONCURRENCY` defaults to `TASKS`); prints the process's peak RSS and its RSS before the
 //!   worker started, in MB (the engine's own memory is in both).
 
+use camunda7_bench::{client, cpu_seconds, duration_s, env_num, stand_in_url};
 use camunda7_client::worker::{Outcome, Task, Worker};
 use camunda7_client::{BoxError, Client};
 use camunda7_test_engine::{TaskSpec, TestEngine};
@@ -50,13 +51,6 @@ fn multi_thread() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-}
-
-fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
 }
 
 /// The trivial handler: completes with two variables. With `latencies` it also records each
@@ -96,15 +90,9 @@ fn worker(
 }
 
 async fn standin() -> Result<(), BoxError> {
-    let base = std::env::var("BASE_URL")
-        .unwrap_or_else(|_| "http://127.0.0.1:18081/engine-rest".to_owned());
-    let seconds: f64 = env_num("DURATION_S", 10.0);
+    let seconds = duration_s();
     let concurrency: usize = env_num("CONCURRENCY", 1);
-    let mut builder = Client::builder().base_url(&base);
-    if std::env::var_os("NO_TIMEOUT").is_some() {
-        builder = builder.no_timeout();
-    }
-    let w = worker(builder.build()?, concurrency, handler(None))?;
+    let w = worker(client(&stand_in_url())?, concurrency, handler(None))?;
     let metrics = w.metrics();
     let cpu0 = cpu_seconds();
     let t0 = Instant::now();
@@ -270,21 +258,4 @@ fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// User + system CPU seconds of this process so far (see `bench_loop.rs`).
-fn cpu_seconds() -> f64 {
-    let mut ns: u64 = 0;
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0.0;
-    };
-    for entry in tasks.flatten() {
-        if let Some(v) = std::fs::read_to_string(entry.path().join("schedstat"))
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        {
-            ns += v;
-        }
-    }
-    ns as f64 / 1e9
 }
