@@ -108,14 +108,6 @@ impl Auth {
     /// The header value for the next request, `None` for [`Auth::None`].
     pub(crate) async fn header(&self) -> Result<Option<HeaderValue>, BoxError> {
         match self {
-            Auth::None => Ok(None),
-            Auth::Basic(c) | Auth::Bearer(c) => match &c.header {
-                Some(h) => Ok(Some(h.clone())),
-                None => Err(
-                    "the configured credential contains characters not allowed in an HTTP header"
-                        .into(),
-                ),
-            },
             Auth::Provider(p) => {
                 let value = p.authorization().await?;
                 let mut header = HeaderValue::from_str(&value).map_err(|_| {
@@ -124,6 +116,23 @@ impl Auth {
                 header.set_sensitive(true);
                 Ok(Some(header))
             }
+            _ => self.static_header().unwrap_or(Ok(None)),
+        }
+    }
+
+    /// The header value when it is known without waiting: for every variant but
+    /// [`Auth::Provider`], which returns `None`.
+    pub(crate) fn static_header(&self) -> Option<Result<Option<HeaderValue>, BoxError>> {
+        match self {
+            Auth::None => Some(Ok(None)),
+            Auth::Basic(c) | Auth::Bearer(c) => Some(match &c.header {
+                Some(h) => Ok(Some(h.clone())),
+                None => Err(
+                    "the configured credential contains characters not allowed in an HTTP header"
+                        .into(),
+                ),
+            }),
+            Auth::Provider(_) => None,
         }
     }
 }

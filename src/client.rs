@@ -2,6 +2,7 @@
 //! (the runtime contract in `ARCHITECTURE.md`).
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -397,18 +398,80 @@ impl Request {
 
     /// Applies auth, sends, and maps failures: transport errors become `Connect` / `Timeout` /
     /// `Request`, a non-success status becomes `Engine` or `UnexpectedStatus`.
-    pub(crate) async fn send(self) -> Result<Response, Error> {
+    ///
+    /// With no auth or static credentials the request is put together and handed to the HTTP
+    /// client right here (nothing goes out before the future is polled): the future then
+    /// keeps only what the response needs, a few hundred bytes instead of the request under
+    /// construction, which every future awaiting it would embed and move along.
+    pub(crate) fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
         let span = tracing::debug_span!(
             "camunda7_request",
             method = %self.method,
             path = %self.path,
         );
-        // Boxed: the sending state machine is large (about 2 KB), and every future awaiting
-        // this one would otherwise embed it and copy it along at each step.
-        Box::pin(self.send_inner()).instrument(span).await
+        let client = self.client.clone();
+        let method = self.method.clone();
+        let path = self.path.clone();
+        let start = span.in_scope(|| match self.client.inner.auth.static_header() {
+            Some(authorization) => match self.into_http(authorization) {
+                Ok(request) => Start::Sent(client.inner.http.execute(request), Instant::now()),
+                Err(e) => Start::Failed(Box::new(e)),
+            },
+            None => Start::Authorize(Box::new(self)),
+        });
+        async move {
+            let (sent, started) = match start {
+                Start::Sent(sent, started) => (sent, started),
+                Start::Failed(e) => return Err(*e),
+                Start::Authorize(request) => {
+                    // Boxed: only an auth provider waits here, and its future stays out of
+                    // every request's state.
+                    let request = Box::pin(request.authorize()).await?;
+                    (client.inner.http.execute(request), Instant::now())
+                }
+            };
+            let response = match sent.await {
+                Ok(r) => r,
+                Err(source) => {
+                    let elapsed_ms = elapsed_ms(started);
+                    tracing::debug!(elapsed_ms, error = %source, "request failed");
+                    return Err(transport_error(method, path, source));
+                }
+            };
+            let status = response.status();
+            tracing::debug!(
+                status = status.as_u16(),
+                elapsed_ms = elapsed_ms(started),
+                "response received"
+            );
+            let response = Response {
+                inner: response,
+                method,
+                path,
+            };
+            if status.is_success() {
+                return Ok(response);
+            }
+            // Boxed: a rare path, kept out of the state machine of every request (the block
+            // ends the response's own storage before the wait).
+            let error = { Box::pin(response.into_status_error()) };
+            Err(error.await)
+        }
+        .instrument(span)
     }
 
-    async fn send_inner(self) -> Result<Response, Error> {
+    /// The HTTP request, with the header of an auth provider (which may have to wait for it).
+    async fn authorize(self) -> Result<reqwest::Request, Error> {
+        let authorization = self.client.inner.auth.header().await;
+        self.into_http(authorization)
+    }
+
+    /// Puts the HTTP request together, with the `Authorization` header (or the failure to make
+    /// it), or reports the first serialization failure of the request's parts.
+    fn into_http(
+        self,
+        authorization: Result<Option<HeaderValue>, crate::error::BoxError>,
+    ) -> Result<reqwest::Request, Error> {
         if let Some(e) = self.error {
             return Err(*e);
         }
@@ -422,8 +485,7 @@ impl Request {
             error: _,
         } = self;
         let inner = &client.inner;
-
-        let authorization = inner.auth.header().await.map_err(|source| Error::Auth {
+        let authorization = authorization.map_err(|source| Error::Auth {
             method: method.clone(),
             path: path.clone(),
             source,
@@ -444,9 +506,9 @@ impl Request {
                     Err(source) => return Err(transport_error(method, path, source)),
                 }
             }
-            Body::None => reqwest::Request::new(method.clone(), url),
+            Body::None => reqwest::Request::new(method, url),
             Body::Json(bytes) => {
-                let mut request = reqwest::Request::new(method.clone(), url);
+                let mut request = reqwest::Request::new(method, url);
                 request
                     .headers_mut()
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -465,32 +527,22 @@ impl Request {
         if timeout.is_some() && !(inner.http_has_timeout && timeout == inner.timeout) {
             *request.timeout_mut() = timeout;
         }
-
-        let started = Instant::now();
-        let result = inner.http.execute(request).await;
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let response = match result {
-            Ok(r) => r,
-            Err(source) => {
-                tracing::debug!(elapsed_ms, error = %source, "request failed");
-                return Err(transport_error(method, path, source));
-            }
-        };
-        let status = response.status();
-        tracing::debug!(status = status.as_u16(), elapsed_ms, "response received");
-
-        let response = Response {
-            inner: response,
-            method,
-            path,
-        };
-        if status.is_success() {
-            Ok(response)
-        } else {
-            // Boxed: a rare path, kept out of the state machine of every request.
-            Err(Box::pin(response.into_status_error()).await)
-        }
+        Ok(request)
     }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// How far [`Request::send`] got before its future is first polled.
+enum Start<F> {
+    /// Handed to the HTTP client, at this instant.
+    Sent(F, Instant),
+    /// Waiting for an auth provider's header.
+    Authorize(Box<Request>),
+    /// Failed before anything was sent.
+    Failed(Box<Error>),
 }
 
 /// Classifies a transport error. The URL is dropped from it: the error names method and path
@@ -518,6 +570,36 @@ fn transport_error(method: Method, path: String, source: reqwest::Error) -> Erro
     }
 }
 
+/// Decodes a whole JSON body, with the JSON path of the first problem on failure.
+fn decode_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+) -> Result<T, Error> {
+    let decode_error = |json_path: String, source: serde_json::Error| Error::Decode {
+        method: method.clone(),
+        path: path.to_owned(),
+        status,
+        json_path,
+        snippet: snippet(bytes),
+        source,
+    };
+    // Fast path: plain serde_json (tracking the JSON path costs about as much as the decoding
+    // itself). Trailing data after the document is an error too.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+        return Ok(value);
+    }
+    // Decoding is deterministic, so decoding again with path tracking fails the same way and
+    // tells where.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| decode_error(".".to_owned(), e))?;
+    Ok(value)
+}
+
 /// A success response, ready to be decoded.
 pub(crate) struct Response {
     inner: reqwest::Response,
@@ -542,59 +624,53 @@ impl Response {
 
     /// Decodes a JSON body; `204 No Content` is an `UnexpectedStatus` error, an undecodable
     /// body a `Decode` error with the JSON path.
-    pub(crate) async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+    // Not an `async fn`: one would keep the response twice in its state (as its argument and
+    // taken apart), beside the body reader that holds it as well.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl Future<Output = Result<T, Error>> {
         let status = self.status();
-        if status == StatusCode::NO_CONTENT {
-            return Err(Error::UnexpectedStatus {
-                content_type: self.content_type().map(str::to_owned),
-                method: self.method,
-                path: self.path,
-                status,
-                snippet: String::new(),
-            });
-        }
+        // For a 204, the error's content type (the body is then not read).
+        let no_content =
+            (status == StatusCode::NO_CONTENT).then(|| self.content_type().map(str::to_owned));
         let Response {
             inner,
             method,
             path,
         } = self;
-        let bytes = match inner.bytes().await {
-            Ok(bytes) => bytes,
-            Err(source) => return Err(transport_error(method, path, source)),
-        };
-        let decode_error = |json_path: String, source: serde_json::Error| Error::Decode {
-            method: method.clone(),
-            path: path.clone(),
-            status,
-            json_path,
-            snippet: snippet(&bytes),
-            source,
-        };
-        // Fast path: plain serde_json (tracking the JSON path costs about as much as the decoding
-        // itself). Trailing data after the document is an error too.
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
-            return Ok(value);
+        async move {
+            if let Some(content_type) = no_content {
+                return Err(Error::UnexpectedStatus {
+                    content_type,
+                    method,
+                    path,
+                    status,
+                    snippet: String::new(),
+                });
+            }
+            // The body reader is made here rather than captured: awaiting a captured future
+            // would keep a second copy of it in the state.
+            let bytes = match inner.bytes().await {
+                Ok(bytes) => bytes,
+                Err(source) => return Err(transport_error(method, path, source)),
+            };
+            decode_json(&bytes, &method, &path, status)
         }
-        // Decoding is deterministic, so decoding again with path tracking fails the same way and
-        // tells where.
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
-        de.end().map_err(|e| decode_error(".".to_owned(), e))?;
-        Ok(value)
     }
 
     /// Succeeds for any success status; a body, if the status allows one, is read and dropped.
-    pub(crate) async fn empty(self) -> Result<(), Error> {
+    pub(crate) fn empty(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         // A 204 has no body by definition (the HTTP layer reads none after it), so the
         // connection is already free for the next request and there is nothing to collect.
-        if self.status() == StatusCode::NO_CONTENT {
-            return Ok(());
+        // Otherwise boxed: the body reader is about 1 KB of state that every future awaiting
+        // this one would carry, although the usual answer (204) never needs it.
+        let body = (self.status() != StatusCode::NO_CONTENT).then(|| Box::pin(self.bytes()));
+        async move {
+            match body {
+                Some(body) => body.await.map(drop),
+                None => Ok(()),
+            }
         }
-        // Boxed: the body reader is about 1 KB of state that every future awaiting this one
-        // would carry, although the usual answer (204) never gets here.
-        Box::pin(self.bytes()).await.map(drop)
     }
 
     /// The body as text.

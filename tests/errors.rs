@@ -554,3 +554,63 @@ fn bad_configuration_is_a_config_error() {
     assert_eq!(err.status(), None);
     assert!(!err.is_transient());
 }
+
+#[tokio::test]
+async fn no_content_where_json_is_expected_is_an_unexpected_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/engine-rest/external-task/task-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client_for(&server)
+        .external_task()
+        .get_external_task("task-1")
+        .await
+        .expect_err("nothing to decode");
+    match &err {
+        Error::UnexpectedStatus {
+            method,
+            path,
+            status,
+            content_type,
+            snippet,
+        } => {
+            assert_eq!(*method, reqwest::Method::GET);
+            assert_eq!(path, "/engine-rest/external-task/task-1");
+            assert_eq!(*status, StatusCode::NO_CONTENT);
+            assert_eq!(content_type.as_deref(), None);
+            assert_eq!(snippet, "");
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_on_a_success_without_content_is_read_and_dropped() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/engine-rest/external-task/task-1/complete"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("{\"ignored\":true}", "application/json"),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let body = models::CompleteExternalTaskDto {
+        worker_id: Some("w".to_owned()),
+        ..Default::default()
+    };
+    // Twice over the same client: the body read to its end leaves the connection reusable.
+    for _ in 0..2 {
+        client
+            .external_task()
+            .complete_external_task_resource("task-1", &body)
+            .await
+            .expect("a success");
+    }
+}

@@ -880,48 +880,37 @@ async fn run_task(
         context: context.clone(),
     };
     metrics.inc(|c| &c.handlers_started);
-    let handler = run_handler(entry.handler.clone(), task, inline_handler);
-    tokio::pin!(handler);
-    let end = match shared.lock_extension {
-        Some(fraction) => {
-            // A handler that is done at its first poll never needs the lock kept: the keeper
-            // (a timer and an extendLock request, about 2 KB of state) is only made, and boxed
-            // so that it takes no room in every job, once the handler has to wait.
-            let first = std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await;
-            match first {
-                Poll::Ready(end) => end,
-                Poll::Pending => {
-                    let mut keep_alive = Box::pin(lock::keep_alive(&context, task_id, fraction));
-                    loop {
-                        tokio::select! {
-                            biased;
-                            end = &mut handler => break end,
-                            () = &mut keep_alive => {}
+    // In a block of its own: the handler's future is gone before the report's is made, and
+    // the two do not take room side by side in every job.
+    let end = {
+        let handler = run_handler(entry.handler.clone(), task, inline_handler);
+        tokio::pin!(handler);
+        match shared.lock_extension {
+            Some(fraction) => {
+                // A handler that is done at its first poll never needs the lock kept: the
+                // keeper (a timer and an extendLock request) is only made, and boxed so that
+                // it takes no room in every job, once the handler has to wait.
+                let first = std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await;
+                match first {
+                    Poll::Ready(end) => end,
+                    Poll::Pending => {
+                        let mut keep_alive =
+                            Box::pin(lock::keep_alive(&context, task_id, fraction));
+                        loop {
+                            tokio::select! {
+                                biased;
+                                end = &mut handler => break end,
+                                () = &mut keep_alive => {}
+                            }
                         }
                     }
                 }
             }
+            None => handler.await,
         }
-        None => handler.await,
     };
-    let outcome = match end {
-        HandlerEnd::Returned(Ok(outcome)) => outcome,
-        HandlerEnd::Returned(Err(error)) => {
-            metrics.inc(|c| &c.handler_errors);
-            tracing::warn!(error = %error, "handler failed");
-            failure_from_error(&error)
-        }
-        HandlerEnd::Panicked(payload) => {
-            metrics.inc(|c| &c.handler_panics);
-            let message = panic_message(payload);
-            tracing::error!(panic = %message, "handler panicked");
-            Outcome::failure(format!("handler panicked: {message}"))
-        }
-        HandlerEnd::Cancelled => {
-            // Only when the runtime shuts down; nothing to report.
-            tracing::warn!("handler cancelled; nothing reported");
-            return;
-        }
+    let Some(outcome) = outcome_of(end, metrics) else {
+        return;
     };
     let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
     // The handler's slot goes back before the report is sent, so the fetch loop can lock the
@@ -935,6 +924,30 @@ async fn run_task(
     let end = report::report(&context, task_id, &outcome, &shared.report_backoff).await;
     span.record("report", end.as_str());
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
+}
+
+/// The outcome to report for how a handler ended (counting errors and panics), or `None`
+/// when there is nothing to report.
+fn outcome_of(end: HandlerEnd, metrics: &Metrics) -> Option<Outcome> {
+    match end {
+        HandlerEnd::Returned(Ok(outcome)) => Some(outcome),
+        HandlerEnd::Returned(Err(error)) => {
+            metrics.inc(|c| &c.handler_errors);
+            tracing::warn!(error = %error, "handler failed");
+            Some(failure_from_error(&error))
+        }
+        HandlerEnd::Panicked(payload) => {
+            metrics.inc(|c| &c.handler_panics);
+            let message = panic_message(payload);
+            tracing::error!(panic = %message, "handler panicked");
+            Some(Outcome::failure(format!("handler panicked: {message}")))
+        }
+        HandlerEnd::Cancelled => {
+            // Only when the runtime shuts down; nothing to report.
+            tracing::warn!("handler cancelled; nothing reported");
+            None
+        }
+    }
 }
 
 /// A failure report for a handler error: its message, and its chain of sources as details.
