@@ -34,7 +34,9 @@
 //!   next handler's slot back. On a
 //!   multi-thread runtime the handler is spawned apart from its lock extension, so a handler
 //!   that blocks its thread does not hold up the extension; on a current-thread runtime, where
-//!   nothing could run beside it anyway, it runs inside its task's job.
+//!   nothing could run beside it anyway, the fetch loop polls the handler once itself, and a
+//!   handler that is not done at that first poll goes on inside its task's job. A handler done
+//!   at once so frees its slot before the loop asks for the next one.
 //! - While a handler runs longer than a fraction (default ½) of its lock, the lock is extended.
 //! - Results are reported once. Transient failures (connect, timeout, 5xx) are retried with
 //!   backoff while the lock is held; `400` (lock lost) and `404` (task gone) are logged and
@@ -58,7 +60,6 @@ mod retry;
 mod subscription;
 mod wire;
 
-use futures_util::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -339,7 +340,7 @@ impl WorkerBuilder {
                 report_backoff: self.report_backoff,
                 lock_extension: self.lock_extension,
                 in_flight: Mutex::new(HashMap::default()),
-                report_slots: Semaphore::new(self.max_concurrent),
+                report_slots: Arc::new(Semaphore::new(self.max_concurrent)),
             }),
             entries,
             fetch: engine::FetchRequest::new(fetch_body),
@@ -384,7 +385,7 @@ struct Shared {
     in_flight: Mutex<HashMap<Arc<str>, Arc<LockState>>>,
     /// Bounds the reports pending at once (as many as handlers), since a handler's slot is
     /// handed back before its report is sent.
-    report_slots: Semaphore,
+    report_slots: Arc<Semaphore>,
 }
 
 impl Shared {
@@ -771,15 +772,53 @@ impl Worker {
             report = tracing::field::Empty,
         );
         span.follows_from(poll_span);
+        let context = TaskContext {
+            client: self.shared.client.clone(),
+            worker_id: self.shared.worker_id.clone(),
+            lock,
+            metrics: self.shared.metrics.clone(),
+        };
+        let task_retries = raw.retries;
+        let task = Task {
+            raw,
+            topic: entry.topic.clone(),
+            context: context.clone(),
+        };
+        self.shared.metrics.inc(|c| &c.handlers_started);
+        let handling = if inline_handler {
+            // On a current-thread runtime the handler would run on this thread anyway: its first
+            // poll runs right here, and a handler done at once (the common case) leaves its slot
+            // free before the fetch loop asks for one again, with no wake-up in between.
+            span.in_scope(|| InlineHandler::start(&*entry.handler, task))
+        } else {
+            Handling::Spawn(task)
+        };
+        // A handler that has ended hands its slot back now if a report slot is free; otherwise
+        // the job keeps it until one is (so fetching waits while reports are backed up).
+        let (permit, report_slot) = match (&handling, permit) {
+            (Handling::Ended(_), Some(permit)) => {
+                match self.shared.report_slots.clone().try_acquire_owned() {
+                    Ok(slot) => {
+                        drop(permit);
+                        (None, Some(slot))
+                    }
+                    Err(_) => (Some(permit), None),
+                }
+            }
+            (_, permit) => (permit, None),
+        };
         let job = Job {
             shared: self.shared.clone(),
             entry,
-            raw,
             task_id,
-            lock,
-            inline_handler,
+            context,
+            task_retries,
+            handling,
             guard,
-            permit,
+            slots: Slots {
+                handler: permit,
+                report: report_slot,
+            },
         };
         // Boxed: the job's state machine is large, and spawning would otherwise copy all of it
         // (several times) for every task.
@@ -799,27 +838,85 @@ enum HandlerEnd {
     Cancelled,
 }
 
-/// Runs a handler to its end: polled right here (`inline`), or as a Tokio task of its own, which
-/// on a multi-thread runtime keeps lock extension going on another thread even while a handler
-/// blocks its thread. Dropping the future stops the handler either way.
-async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> HandlerEnd {
-    if inline {
-        let future = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(task))) {
-            Ok(future) => future,
-            Err(payload) => return HandlerEnd::Panicked(payload),
+/// How a job gets its handler's end.
+enum Handling {
+    /// The handler runs as a Tokio task of its own (multi-thread runtime), which keeps lock
+    /// extension going on another thread even while the handler blocks its thread.
+    Spawn(Task),
+    /// Polled once in the fetch loop and not done yet: the job goes on polling it in place.
+    Running(InlineHandler),
+    /// Done at its first poll, in the fetch loop.
+    Ended(HandlerEnd),
+}
+
+/// A handler's future polled in place, with a panic in it caught as [`HandlerEnd::Panicked`].
+struct InlineHandler(HandlerFuture);
+
+impl InlineHandler {
+    /// Calls the handler and polls its future once (with a waker that does nothing: the job
+    /// polls it again, with its own, as soon as it runs).
+    fn start(handler: &dyn Handler, task: Task) -> Handling {
+        let mut running = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(task))) {
+            Ok(future) => InlineHandler(future),
+            Err(payload) => return Handling::Ended(HandlerEnd::Panicked(payload)),
         };
-        match AssertUnwindSafe(future).catch_unwind().await {
-            Ok(result) => HandlerEnd::Returned(result),
-            Err(payload) => HandlerEnd::Panicked(payload),
+        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+        match Pin::new(&mut running).poll(&mut cx) {
+            Poll::Ready(end) => Handling::Ended(end),
+            Poll::Pending => Handling::Running(running),
         }
-    } else {
-        let mut handle = AbortOnDrop(tokio::spawn(
-            async move { handler.call(task).await }.instrument(tracing::Span::current()),
-        ));
-        match (&mut handle.0).await {
-            Ok(result) => HandlerEnd::Returned(result),
-            Err(join) if join.is_panic() => HandlerEnd::Panicked(join.into_panic()),
-            Err(_) => HandlerEnd::Cancelled,
+    }
+}
+
+impl Future for InlineHandler {
+    type Output = HandlerEnd;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<HandlerEnd> {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Ready(result)) => Poll::Ready(HandlerEnd::Returned(result)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(HandlerEnd::Panicked(payload)),
+        }
+    }
+}
+
+/// Runs a handler as a Tokio task of its own, to its end. Dropping the future aborts the task.
+async fn spawn_handler(handler: Arc<dyn Handler>, task: Task) -> HandlerEnd {
+    let mut handle = AbortOnDrop(tokio::spawn(
+        async move { handler.call(task).await }.instrument(tracing::Span::current()),
+    ));
+    match (&mut handle.0).await {
+        Ok(result) => HandlerEnd::Returned(result),
+        Err(join) if join.is_panic() => HandlerEnd::Panicked(join.into_panic()),
+        Err(_) => HandlerEnd::Cancelled,
+    }
+}
+
+/// Waits for a running handler, keeping its task's lock alive meanwhile (when configured).
+async fn keep_locked_until_done(
+    handler: impl Future<Output = HandlerEnd>,
+    context: &TaskContext,
+    task_id: &str,
+    lock_extension: Option<f64>,
+) -> HandlerEnd {
+    tokio::pin!(handler);
+    let Some(fraction) = lock_extension else {
+        return handler.await;
+    };
+    // A handler that is done at its first poll here never needs the lock kept: the keeper
+    // (a timer and an extendLock request) is only made, and boxed so that it takes no room in
+    // every job, once the handler has to wait.
+    if let Poll::Ready(end) =
+        std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await
+    {
+        return end;
+    }
+    let mut keep_alive = Box::pin(lock::keep_alive(context, task_id, fraction));
+    loop {
+        tokio::select! {
+            biased;
+            end = &mut handler => break end,
+            () = &mut keep_alive => {}
         }
     }
 }
@@ -828,14 +925,22 @@ async fn run_handler(handler: Arc<dyn Handler>, task: Task, inline: bool) -> Han
 struct Job {
     shared: Arc<Shared>,
     entry: Arc<Entry>,
-    raw: Box<LockedTask>,
     task_id: Arc<str>,
-    lock: Arc<LockState>,
-    inline_handler: bool,
+    context: TaskContext,
+    /// The retries the engine reported for the task, for the retry policy.
+    task_retries: Option<i32>,
+    handling: Handling,
     /// Dropped when the job ends, however it ends: the task leaves the in-flight map.
     guard: InFlightGuard,
+    slots: Slots,
+}
+
+/// The pool slots a job holds.
+struct Slots {
     /// The handler's slot: handed back when the handler has returned (or when the job ends).
-    permit: Option<OwnedSemaphorePermit>,
+    handler: Option<OwnedSemaphorePermit>,
+    /// A report slot, taken by the fetch loop for a handler that ended at its first poll.
+    report: Option<OwnedSemaphorePermit>,
 }
 
 impl Job {
@@ -844,14 +949,23 @@ impl Job {
         let Job {
             shared,
             entry,
-            raw,
             task_id,
-            lock,
-            inline_handler,
+            context,
+            task_retries,
+            handling,
             guard,
-            permit,
+            slots,
         } = self;
-        run_task(&shared, &entry, raw, &task_id, lock, inline_handler, permit).await;
+        run_task(
+            &shared,
+            &entry,
+            &task_id,
+            &context,
+            task_retries,
+            handling,
+            slots,
+        )
+        .await;
         drop(guard);
     }
 }
@@ -860,56 +974,24 @@ impl Job {
 async fn run_task(
     shared: &Shared,
     entry: &Entry,
-    raw: Box<LockedTask>,
     task_id: &str,
-    lock: Arc<LockState>,
-    inline_handler: bool,
-    handler_slot: Option<OwnedSemaphorePermit>,
+    context: &TaskContext,
+    task_retries: Option<i32>,
+    handling: Handling,
+    slots: Slots,
 ) {
-    let context = TaskContext {
-        client: shared.client.clone(),
-        worker_id: shared.worker_id.clone(),
-        lock,
-        metrics: shared.metrics.clone(),
-    };
-    let metrics = &shared.metrics;
-    let task_retries = raw.retries;
-    let task = Task {
-        raw,
-        topic: entry.topic.clone(),
-        context: context.clone(),
-    };
-    metrics.inc(|c| &c.handlers_started);
-    // In a block of its own: the handler's future is gone before the report's is made, and
-    // the two do not take room side by side in every job.
-    let end = {
-        let handler = run_handler(entry.handler.clone(), task, inline_handler);
-        tokio::pin!(handler);
-        match shared.lock_extension {
-            Some(fraction) => {
-                // A handler that is done at its first poll never needs the lock kept: the
-                // keeper (a timer and an extendLock request) is only made, and boxed so that
-                // it takes no room in every job, once the handler has to wait.
-                let first = std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await;
-                match first {
-                    Poll::Ready(end) => end,
-                    Poll::Pending => {
-                        let mut keep_alive =
-                            Box::pin(lock::keep_alive(&context, task_id, fraction));
-                        loop {
-                            tokio::select! {
-                                biased;
-                                end = &mut handler => break end,
-                                () = &mut keep_alive => {}
-                            }
-                        }
-                    }
-                }
-            }
-            None => handler.await,
+    let lock_extension = shared.lock_extension;
+    let end = match handling {
+        Handling::Ended(end) => end,
+        Handling::Running(handler) => {
+            keep_locked_until_done(handler, context, task_id, lock_extension).await
+        }
+        Handling::Spawn(task) => {
+            let handler = spawn_handler(entry.handler.clone(), task);
+            keep_locked_until_done(handler, context, task_id, lock_extension).await
         }
     };
-    let Some(outcome) = outcome_of(end, metrics) else {
+    let Some(outcome) = outcome_of(end, &shared.metrics) else {
         return;
     };
     let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
@@ -917,11 +999,14 @@ async fn run_task(
     // next task meanwhile; a report slot is taken first, so pending reports stay bounded (with
     // all of them taken, the handler's slot is held, and fetching waits).
     // (The semaphore is never closed; should it be, the report goes out without a slot.)
-    let _report_slot = shared.report_slots.acquire().await.ok();
-    drop(handler_slot);
+    let _report_slot = match slots.report {
+        Some(slot) => Some(slot),
+        None => shared.report_slots.clone().acquire_owned().await.ok(),
+    };
+    drop(slots.handler);
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let end = report::report(&context, task_id, &outcome, &shared.report_backoff).await;
+    let end = report::report(context, task_id, &outcome, &shared.report_backoff).await;
     span.record("report", end.as_str());
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
 }
