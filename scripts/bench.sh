@@ -135,11 +135,18 @@ if want instructions && command -v valgrind >/dev/null; then
 import json, re, sys
 w, name = sys.argv[1], sys.argv[2]
 def get(d):
-    it = json.loads([l for l in open(f"{w}/cg.{name}.{d}.out") if l.startswith("{")][-1])["iterations"]
+    line = json.loads([l for l in open(f"{w}/cg.{name}.{d}.out") if l.startswith("{")][-1])
+    it = line["iterations"]
+    # Requests sent: a fetch and a report per iteration; the worker also counts its polls, which
+    # include fetches that returned a task still being reported (skipped as duplicates).
+    requests = it + line["polls"] if "polls" in line else 2 * it
     ir = int(re.search(r"Collected : (\d+)", open(f"{w}/cg.{name}.{d}.err").read()).group(1))
-    return it, ir
-(i1, r1), (i2, r2) = get(2), get(6)
-print(json.dumps({"name": name, "instructions_per_it": (r2 - r1) / max(i2 - i1, 1), "iterations": i2 - i1}))
+    return it, requests, line.get("duplicates_skipped", 0), ir
+(i1, q1, d1, r1), (i2, q2, d2, r2) = get(2), get(6)
+print(json.dumps({"name": name, "instructions_per_it": (r2 - r1) / max(i2 - i1, 1),
+                  "instructions_per_pair": (r2 - r1) / max((q2 - q1) / 2, 1),
+                  "duplicate_fetches": (d2 - d1) / max(q2 - q1 - (i2 - i1), 1),
+                  "iterations": i2 - i1}))
 PY
   done
   stand_in_stop
