@@ -654,6 +654,12 @@ impl Worker {
                                 jobs.spawn(job);
                             }
                         }
+                        if inline_handlers {
+                            // Let the new jobs run before the next fetch: the results of
+                            // handlers that are already done go out first, so the engine has
+                            // them before it is asked for more work.
+                            tokio::task::yield_now().await;
+                        }
                         Duration::ZERO
                     }
                 }

@@ -20,9 +20,9 @@ use camunda7_client::worker::{Outcome, Task, Worker};
 use camunda7_client::{BoxError, Client};
 use camunda7_test_engine::{TaskSpec, TestEngine};
 use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::sync::Notify;
 
 const TOPIC: &str = "bench";
 const LOCK: Duration = Duration::from_secs(300);
@@ -193,15 +193,19 @@ async fn rss() -> Result<(), BoxError> {
             .map(|_| TaskSpec::new(TOPIC).variables(json!({"amount": 42, "customer": "ACME"}))),
     )?;
     let before_mb = status_kb("VmRSS").unwrap_or(0) as f64 / 1024.0;
-    let release = Arc::new(Notify::new());
-    let release_h = release.clone();
+    // Each handler counts itself in when it runs, then waits for the release: a watch channel,
+    // so that a handler which gets to wait only after the release does not wait forever.
+    let running = Arc::new(AtomicUsize::new(0));
+    let (release, released) = tokio::sync::watch::channel(false);
+    let running_h = running.clone();
     let w = worker(
         Client::new(engine.base_url())?,
         concurrency,
         move |_task: Task| {
-            let release = release_h.clone();
+            running_h.fetch_add(1, Ordering::Relaxed);
+            let mut released = released.clone();
             async move {
-                release.notified().await;
+                released.wait_for(|r| *r).await?;
                 Ok::<_, BoxError>(Outcome::complete().variable("result", "ok"))
             }
         },
@@ -210,18 +214,18 @@ async fn rss() -> Result<(), BoxError> {
     let shutdown = w.shutdown_handle();
     let run = tokio::spawn(w.run());
     let t0 = Instant::now();
-    while metrics.snapshot().handlers_started < tasks as u64 {
+    while running.load(Ordering::Relaxed) < tasks {
         if t0.elapsed() > Duration::from_secs(60) {
             return Err(format!(
                 "only {} of {tasks} handlers started within 60 s",
-                metrics.snapshot().handlers_started
+                running.load(Ordering::Relaxed)
             )
             .into());
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let in_flight_mb = status_kb("VmRSS").unwrap_or(0) as f64 / 1024.0;
-    release.notify_waiters();
+    release.send_replace(true);
     while metrics.snapshot().completed < tasks as u64 && t0.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
