@@ -654,12 +654,6 @@ impl Worker {
                                 jobs.spawn(job);
                             }
                         }
-                        if inline_handlers {
-                            // Let the new jobs run before the next fetch: the results of
-                            // handlers that are already done go out first, so the engine has
-                            // them before it is asked for more work.
-                            tokio::task::yield_now().await;
-                        }
                         Duration::ZERO
                     }
                 }
@@ -828,8 +822,19 @@ impl Worker {
         };
         // Boxed: the job's state machine is large, and spawning would otherwise copy all of it
         // (several times) for every task.
+        let ended = matches!(job.handling, Handling::Ended(_));
         let job: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(job.run());
-        Some(job.instrument(span))
+        let mut job = job.instrument(span);
+        if ended {
+            // Its report is started right here, before the next fetch: so the result goes out
+            // first, and the engine has it before it is asked for more work (the job, spawned
+            // next, polls on with its own waker).
+            let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+            if Pin::new(&mut job).poll(&mut cx).is_ready() {
+                return None;
+            }
+        }
+        Some(job)
     }
 }
 
