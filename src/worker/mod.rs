@@ -36,7 +36,8 @@
 //!   that blocks its thread does not hold up the extension; on a current-thread runtime, where
 //!   nothing could run beside it anyway, the fetch loop polls the handler once itself, and a
 //!   handler that is not done at that first poll goes on inside its task's job. A handler done
-//!   at once so frees its slot before the loop asks for the next one.
+//!   at once so frees its slot before the loop asks for the next one, and its report is handed
+//!   to the HTTP client before the next fetch.
 //! - While a handler runs longer than a fraction (default ½) of its lock, the lock is extended.
 //! - Results are reported once. Transient failures (connect, timeout, 5xx) are retried with
 //!   backoff while the lock is held; `400` (lock lost) and `404` (task gone) are logged and
