@@ -22,6 +22,31 @@ fn dto<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value).expect("the JSON matches the DTO")
 }
 
+/// Checks that `err` is an `UnexpectedStatus` of `GET /engine-rest/external-task/task-1`.
+fn assert_unexpected_status_of_get_task(
+    err: &Error,
+    expected_status: StatusCode,
+    expected_content_type: Option<&str>,
+    expected_snippet: &str,
+) {
+    match err {
+        Error::UnexpectedStatus {
+            method,
+            path,
+            status,
+            content_type,
+            snippet,
+        } => {
+            assert_eq!(*method, reqwest::Method::GET);
+            assert_eq!(path, "/engine-rest/external-task/task-1");
+            assert_eq!(*status, expected_status);
+            assert_eq!(content_type.as_deref(), expected_content_type);
+            assert_eq!(snippet, expected_snippet);
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+}
+
 async fn mount_error(
     server: &MockServer,
     http_method: &str,
@@ -276,19 +301,7 @@ async fn unauthorized_with_an_empty_body_is_an_unexpected_status() {
         .get_external_task("task-1")
         .await
         .expect_err("bad credentials");
-    match &err {
-        Error::UnexpectedStatus {
-            status,
-            content_type,
-            snippet,
-            ..
-        } => {
-            assert_eq!(*status, StatusCode::UNAUTHORIZED);
-            assert_eq!(content_type.as_deref(), None);
-            assert_eq!(snippet, "");
-        }
-        other => panic!("expected UnexpectedStatus, got {other:?}"),
-    }
+    assert_unexpected_status_of_get_task(&err, StatusCode::UNAUTHORIZED, None, "");
     assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
     assert!(err.engine().is_none());
     assert!(!err.is_transient());
@@ -317,23 +330,13 @@ async fn an_html_error_page_is_an_unexpected_status_with_a_snippet() {
         .get_external_task("task-1")
         .await
         .expect_err("a proxy error");
-    match &err {
-        Error::UnexpectedStatus {
-            method,
-            path,
-            status,
-            content_type,
-            snippet,
-        } => {
-            assert_eq!(*method, reqwest::Method::GET);
-            assert_eq!(path, "/engine-rest/external-task/task-1");
-            assert_eq!(*status, StatusCode::BAD_GATEWAY);
-            assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
-            assert!(page.len() > 512);
-            assert_eq!(snippet.as_str(), &page[..512]);
-        }
-        other => panic!("expected UnexpectedStatus, got {other:?}"),
-    }
+    assert!(page.len() > 512);
+    assert_unexpected_status_of_get_task(
+        &err,
+        StatusCode::BAD_GATEWAY,
+        Some("text/html; charset=utf-8"),
+        &page[..512],
+    );
     assert!(err.is_transient());
     let text = err.to_string();
     assert!(
@@ -570,22 +573,7 @@ async fn no_content_where_json_is_expected_is_an_unexpected_status() {
         .get_external_task("task-1")
         .await
         .expect_err("nothing to decode");
-    match &err {
-        Error::UnexpectedStatus {
-            method,
-            path,
-            status,
-            content_type,
-            snippet,
-        } => {
-            assert_eq!(*method, reqwest::Method::GET);
-            assert_eq!(path, "/engine-rest/external-task/task-1");
-            assert_eq!(*status, StatusCode::NO_CONTENT);
-            assert_eq!(content_type.as_deref(), None);
-            assert_eq!(snippet, "");
-        }
-        other => panic!("expected UnexpectedStatus, got {other:?}"),
-    }
+    assert_unexpected_status_of_get_task(&err, StatusCode::NO_CONTENT, None, "");
 }
 
 #[tokio::test]
