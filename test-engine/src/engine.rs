@@ -15,7 +15,9 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::faults::{Faults, Operation};
-use crate::model::{Incident, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec};
+use crate::model::{
+    Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec,
+};
 use crate::server;
 use crate::state::{self, State};
 
@@ -243,6 +245,16 @@ impl TestEngine {
         found
     }
 
+    /// Ends an open task without a worker, as the real engine does when the task's activity is
+    /// cancelled (the process instance is deleted, an interrupting boundary event fires, the
+    /// instance is modified). Its open incident is resolved and its local variables go; process
+    /// variables stay. Later reports about it are answered with the engine's 404 and recorded
+    /// (see [`TestEngine::reports_after_end`]). `false` when there is no such open task.
+    pub fn cancel_task(&self, task_id: &str) -> bool {
+        let now = self.shared.now();
+        self.shared.lock().cancel(task_id, now)
+    }
+
     // ----- clock -----
 
     /// Moves the engine clock forward, so locks and retry timeouts run out without sleeping.
@@ -285,8 +297,8 @@ impl TestEngine {
 
     // ----- observing -----
 
-    /// The current state of an open task; `None` once it completed or ended by a BPMN error
-    /// (see [`TestEngine::history`]).
+    /// The current state of an open task; `None` once it completed, ended by a BPMN error or was
+    /// cancelled (see [`TestEngine::history`] and [`TestEngine::outcome`]).
     pub fn task(&self, task_id: &str) -> Option<TaskSnapshot> {
         let now = self.shared.now();
         self.shared.lock().snapshot(task_id, now)
@@ -303,12 +315,12 @@ impl TestEngine {
             .collect()
     }
 
-    /// Everything that happened to a task, in order (empty for an unknown id).
+    /// Everything that happened to a task, in order (empty for an unknown id). For an ended task
+    /// this includes the requests refused after its end (as [`TaskEvent::Rejected`]).
     pub fn history(&self, task_id: &str) -> Vec<TaskEvent> {
         self.shared
             .lock()
-            .history
-            .get(task_id)
+            .events(task_id)
             .cloned()
             .unwrap_or_default()
     }
@@ -321,7 +333,13 @@ impl TestEngine {
 
     /// Ids of every task ever created, in no particular order.
     pub fn task_ids(&self) -> Vec<String> {
-        self.shared.lock().history.keys().cloned().collect()
+        let state = self.shared.lock();
+        state
+            .history
+            .keys()
+            .chain(state.ended.keys())
+            .cloned()
+            .collect()
     }
 
     /// Successful completions.
@@ -331,10 +349,12 @@ impl TestEngine {
 
     /// For each task ever created, how many times it was completed (the invariant is ≤ 1).
     pub fn completion_counts(&self) -> HashMap<String, usize> {
-        self.shared
-            .lock()
+        let state = self.shared.lock();
+        let ended = state.ended.iter().map(|(id, e)| (id, &e.history));
+        state
             .history
             .iter()
+            .chain(ended)
             .map(|(id, events)| {
                 let n = events
                     .iter()
@@ -351,6 +371,27 @@ impl TestEngine {
             .into_iter()
             .filter(|&(_, n)| n > 1)
             .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Every worker report (`complete`, `failure`, `bpmnError`, `extendLock`) that named a task
+    /// after it had ended, in arrival order. A correct worker reports each task once, so this is
+    /// empty for it. Requests stopped by an injected fault before reaching the engine are not
+    /// included.
+    pub fn reports_after_end(&self) -> Vec<LateReport> {
+        self.shared.lock().late_reports.clone()
+    }
+
+    /// The ids of the tasks in [`TestEngine::reports_after_end`], each once, in the order of
+    /// their first late report.
+    pub fn tasks_reported_after_end(&self) -> Vec<String> {
+        let state = self.shared.lock();
+        let mut seen = std::collections::HashSet::new();
+        state
+            .late_reports
+            .iter()
+            .filter(|r| seen.insert(r.task_id.as_str()))
+            .map(|r| r.task_id.clone())
             .collect()
     }
 

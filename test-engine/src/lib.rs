@@ -33,4 +33,6 @@ mod variables;
 pub use clock::Clock;
 pub use engine::{Completion, TestEngine, TestEngineBuilder};
 pub use faults::{FaultAction, FaultBuilder, FaultHandle, Faults, Operation};
-pub use model::{Incident, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec};
+pub use model::{
+    Ending, Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec,
+};

@@ -242,6 +242,50 @@ pub enum Outcome {
     Completed,
     /// Ended by a BPMN error (the task no longer exists).
     BpmnError,
+    /// Cancelled with [`crate::TestEngine::cancel_task`] (the task no longer exists).
+    Cancelled,
+}
+
+/// How a task that no longer exists came to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ending {
+    /// A worker completed it.
+    Completed,
+    /// A worker reported a BPMN error.
+    BpmnError,
+    /// Its activity was cancelled with [`crate::TestEngine::cancel_task`] (as by a process
+    /// instance deletion or an interrupting event in the real engine).
+    Cancelled,
+}
+
+impl From<Ending> for Outcome {
+    fn from(ending: Ending) -> Outcome {
+        match ending {
+            Ending::Completed => Outcome::Completed,
+            Ending::BpmnError => Outcome::BpmnError,
+            Ending::Cancelled => Outcome::Cancelled,
+        }
+    }
+}
+
+/// A worker report (`complete`, `failure`, `bpmnError` or `extendLock`) that named a task after
+/// the task had ended. The engine refuses it (with its 404 `External task with id .. does not
+/// exist`, or with an input error checked before the lookup); the test engine keeps a record so
+/// tests can find workers that report twice or too late.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateReport {
+    /// The task named by the request.
+    pub task_id: String,
+    /// Which report.
+    pub operation: Operation,
+    /// The `workerId` sent, when the request got far enough to read it.
+    pub worker_id: Option<String>,
+    /// Engine time of the request.
+    pub at: DateTime<Utc>,
+    /// HTTP status answered (404 for a well-formed request).
+    pub status: u16,
+    /// How the task had ended.
+    pub ended: Ending,
 }
 
 /// Something that happened to a task, in order. Times are the engine's clock.
@@ -310,6 +354,11 @@ pub enum TaskEvent {
         worker_id: String,
         /// The new expiry.
         until: DateTime<Utc>,
+    },
+    /// The task was cancelled with [`crate::TestEngine::cancel_task`]; it ended.
+    Cancelled {
+        /// When.
+        at: DateTime<Utc>,
     },
     /// The task was unlocked.
     Unlocked {

@@ -245,9 +245,14 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
     let response = match dispatch(&shared, operation, id.as_deref(), &params, &bytes).await {
         Ok(response) => response,
         Err((error, worker)) => {
-            shared
-                .lock()
-                .record_rejection(id.as_deref(), operation, worker.as_deref(), &error);
+            let now = shared.now();
+            shared.lock().record_rejection(
+                id.as_deref(),
+                operation,
+                worker.as_deref(),
+                &error,
+                now,
+            );
             error.into_response_with(shared.omit_null_error_codes)
         }
     };

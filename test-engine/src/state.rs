@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 use crate::date;
 use crate::error::ApiError;
 use crate::faults::Operation;
-use crate::model::{Incident, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec};
+use crate::model::{
+    Ending, Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec,
+};
 use crate::variables::{self, Scope};
 
 /// Longest stored failure message.
@@ -86,6 +88,14 @@ impl Task {
     }
 }
 
+/// A task that no longer exists: how and when it ended, and everything that happened to it
+/// (requests naming it after its end included).
+#[derive(Debug, Clone)]
+pub(crate) struct EndedTask {
+    pub ending: Ending,
+    pub history: Vec<TaskEvent>,
+}
+
 /// Fetchable tasks of one topic, in the two orders fetchAndLock needs.
 #[derive(Debug, Default)]
 pub(crate) struct TopicIndex {
@@ -105,7 +115,12 @@ pub(crate) struct State {
     pub instances: HashMap<String, Scope>,
     /// Local variables per execution.
     pub executions: HashMap<String, Scope>,
+    /// The events of each open task.
     pub history: HashMap<String, Vec<TaskEvent>>,
+    /// Tasks that ended (completed, BPMN error, cancelled), with their events.
+    pub ended: HashMap<String, EndedTask>,
+    /// Reports that named an ended task, in arrival order.
+    pub late_reports: Vec<LateReport>,
     pub incidents: Vec<Incident>,
     pub definitions: HashMap<String, String>,
     next_id: u64,
@@ -118,20 +133,34 @@ impl State {
         format!("{prefix:08x}-0000-4000-8000-{:012x}", self.next_id)
     }
 
+    /// The events of a task, open or ended.
+    pub fn events(&self, task_id: &str) -> Option<&Vec<TaskEvent>> {
+        match self.history.get(task_id) {
+            Some(events) => Some(events),
+            None => self.ended.get(task_id).map(|e| &e.history),
+        }
+    }
+
     fn record(&mut self, task_id: &str, event: TaskEvent) {
-        if let Some(events) = self.history.get_mut(task_id) {
+        let events = if self.history.contains_key(task_id) {
+            self.history.get_mut(task_id)
+        } else {
+            self.ended.get_mut(task_id).map(|e| &mut e.history)
+        };
+        if let Some(events) = events {
             events.push(event);
         }
     }
 
     /// Counts a refused request and records it against the task it named (when the task is or
-    /// was known).
+    /// was known). A worker report naming an ended task is also kept as a [`LateReport`].
     pub fn record_rejection(
         &mut self,
         task_id: Option<&str>,
         operation: Operation,
         worker_id: Option<&str>,
         error: &ApiError,
+        now: i64,
     ) {
         self.stats.rejected += 1;
         let Some(task_id) = task_id else {
@@ -146,6 +175,20 @@ impl State {
                 message: error.message.clone().unwrap_or_default(),
             },
         );
+        let is_report = matches!(
+            operation,
+            Operation::Complete | Operation::Failure | Operation::BpmnError | Operation::ExtendLock
+        );
+        if let (true, Some(ended)) = (is_report, self.ended.get(task_id)) {
+            self.late_reports.push(LateReport {
+                task_id: task_id.to_owned(),
+                operation,
+                worker_id: worker_id.map(str::to_owned),
+                at: at(now),
+                status: error.status,
+                ended: ended.ending,
+            });
+        }
     }
 
     // ----- indexes -----
@@ -235,7 +278,7 @@ impl State {
             Some(id) => id,
             None => self.next_id(0),
         };
-        if self.by_id.contains_key(&id) || self.history.contains_key(&id) {
+        if self.by_id.contains_key(&id) || self.ended.contains_key(&id) {
             return Err(SpecError {
                 message: format!("a task with id '{id}' already exists"),
             });
@@ -481,14 +524,32 @@ impl State {
         }
     }
 
-    /// Removes a finished task; its incidents are resolved.
-    fn remove(&mut self, seq: u64, now: i64) {
+    /// Ends a task: its incident is resolved, it leaves the open tasks, and its history (closed
+    /// by `last`) moves to the record of ended tasks.
+    fn finish(&mut self, seq: u64, ending: Ending, last: TaskEvent, now: i64) {
         self.resolve_incident(seq, now);
         self.unindex(seq);
         if let Some(task) = self.tasks.remove(&seq) {
             self.by_id.remove(&task.id);
             self.executions.remove(&task.exec_id);
+            let mut history = self.history.remove(&task.id).unwrap_or_default();
+            history.push(last);
+            self.ended.insert(task.id, EndedTask { ending, history });
         }
+    }
+
+    /// Cancels an open task (test API); `false` when there is no such open task.
+    pub fn cancel(&mut self, id: &str, now: i64) -> bool {
+        let Some(&seq) = self.by_id.get(id) else {
+            return false;
+        };
+        self.finish(
+            seq,
+            Ending::Cancelled,
+            TaskEvent::Cancelled { at: at(now) },
+            now,
+        );
+        true
     }
 
     /// `complete`.
@@ -507,16 +568,17 @@ impl State {
         })?;
         Self::check_active(&task)?;
         self.set_variables(&task, &vars, &local);
-        self.remove(seq, now);
         self.stats.completed += 1;
-        self.record(
-            id,
+        self.finish(
+            seq,
+            Ending::Completed,
             TaskEvent::Completed {
                 worker_id: worker.to_owned(),
                 variables: vars,
                 local_variables: local,
                 at: at(now),
             },
+            now,
         );
         Ok(())
     }
@@ -587,10 +649,10 @@ impl State {
         })?;
         Self::check_active(&task)?;
         self.set_variables(&task, &vars, &Scope::new());
-        self.remove(seq, now);
         self.stats.bpmn_errors += 1;
-        self.record(
-            id,
+        self.finish(
+            seq,
+            Ending::BpmnError,
             TaskEvent::BpmnError {
                 worker_id: worker.to_owned(),
                 error_code,
@@ -598,6 +660,7 @@ impl State {
                 variables: vars,
                 at: at(now),
             },
+            now,
         );
         Ok(())
     }
@@ -784,12 +847,7 @@ impl State {
                 Outcome::Available
             });
         }
-        let events = self.history.get(id)?;
-        events.iter().rev().find_map(|e| match e {
-            TaskEvent::Completed { .. } => Some(Outcome::Completed),
-            TaskEvent::BpmnError { .. } => Some(Outcome::BpmnError),
-            _ => None,
-        })
+        self.ended.get(id).map(|e| e.ending.into())
     }
 
     /// Whether the last lock/failure event of a task is a failure.
