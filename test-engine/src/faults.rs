@@ -1,5 +1,6 @@
-//! Fault injection: per-operation rules that answer with an error status, delay, or drop the
-//! connection (before or after the operation took effect).
+//! Fault injection: per-operation rules that answer with an error status, a chosen engine error
+//! or any raw response, delay, or drop the connection (before or after the operation took
+//! effect).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,6 +96,68 @@ pub enum FaultAction {
     DropConnection,
     /// Apply the operation, then close the connection without a response.
     DropConnectionAfterApplying,
+    /// Answer with this engine error (`{"type","message","code"}`, `application/json`) without
+    /// applying the operation.
+    FailWithError {
+        /// HTTP status.
+        status: u16,
+        /// The body's `type` (the engine's exception class name, e.g. `RestException`).
+        kind: String,
+        /// The body's `message`.
+        message: String,
+        /// The body's `code`; `None` is written as JSON `null`.
+        code: Option<i64>,
+    },
+    /// Apply the operation, then answer with this engine error instead of its real response.
+    FailWithErrorAfterApplying {
+        /// HTTP status.
+        status: u16,
+        /// The body's `type`.
+        kind: String,
+        /// The body's `message`.
+        message: String,
+        /// The body's `code`; `None` is written as JSON `null`.
+        code: Option<i64>,
+    },
+    /// Answer with exactly this status, content type and body (something other than the
+    /// engine, e.g. a proxy's HTML page), without applying the operation.
+    RespondRaw {
+        /// HTTP status.
+        status: u16,
+        /// The `Content-Type` header; `None` sends none.
+        content_type: Option<String>,
+        /// The body, sent as is.
+        body: String,
+    },
+    /// Apply the operation, then answer with exactly this status, content type and body.
+    RespondRawAfterApplying {
+        /// HTTP status.
+        status: u16,
+        /// The `Content-Type` header; `None` sends none.
+        content_type: Option<String>,
+        /// The body, sent as is.
+        body: String,
+    },
+}
+
+impl FaultAction {
+    /// Whether the operation takes effect before the fault acts.
+    pub fn applies_operation_first(&self) -> bool {
+        matches!(
+            self,
+            FaultAction::FailWithStatusAfterApplying(_)
+                | FaultAction::DropConnectionAfterApplying
+                | FaultAction::FailWithErrorAfterApplying { .. }
+                | FaultAction::RespondRawAfterApplying { .. }
+        )
+    }
+}
+
+/// A rule's action as taken for one request, with the extra response headers it adds.
+#[derive(Debug, Clone)]
+pub(crate) struct Fired {
+    pub action: FaultAction,
+    pub headers: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -108,6 +171,7 @@ struct Rule {
     remaining: Option<u64>,
     /// Probability in per-mille that a matching request fires the rule (1000 = always).
     per_mille: u32,
+    headers: Vec<(String, String)>,
     fired: Arc<AtomicU64>,
 }
 
@@ -129,6 +193,16 @@ struct Inner {
 /// engine.faults().on(Operation::FetchAndLock).delay(Duration::from_millis(200)).once();
 /// engine.faults().on(Operation::Complete).drop_connection_after_applying().once();
 /// engine.faults().on_any().fail_with_status(500).with_probability(0.05).always();
+/// engine
+///     .faults()
+///     .on(Operation::Failure)
+///     .fail_with_error(500, "OptimisticLockingException", "ENGINE-03005 ...", Some(1))
+///     .once();
+/// engine
+///     .faults()
+///     .on(Operation::FetchAndLock)
+///     .respond_raw(502, Some("text/html"), "<html>Bad Gateway</html>".into())
+///     .once();
 /// # }
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -166,7 +240,7 @@ impl Faults {
     }
 
     /// Picks the action for a request to `operation`, consuming one firing of its rule.
-    pub(crate) fn take(&self, operation: Operation) -> Option<FaultAction> {
+    pub(crate) fn take(&self, operation: Operation) -> Option<Fired> {
         let mut inner = self.lock();
         let Inner { rules, rng, .. } = &mut *inner;
         for rule in rules.iter_mut() {
@@ -187,7 +261,10 @@ impl Faults {
                 *left -= 1;
             }
             rule.fired.fetch_add(1, Ordering::SeqCst);
-            return Some(rule.action.clone());
+            return Some(Fired {
+                action: rule.action.clone(),
+                headers: rule.headers.clone(),
+            });
         }
         None
     }
@@ -229,6 +306,7 @@ pub struct FaultBuilder {
     action: FaultAction,
     skip: u64,
     per_mille: u32,
+    headers: Vec<(String, String)>,
 }
 
 impl FaultBuilder {
@@ -239,6 +317,7 @@ impl FaultBuilder {
             action: FaultAction::FailWithStatus(500),
             skip: 0,
             per_mille: 1000,
+            headers: Vec::new(),
         }
     }
 
@@ -271,6 +350,80 @@ impl FaultBuilder {
     /// transport error although the engine did the work).
     pub fn drop_connection_after_applying(mut self) -> Self {
         self.action = FaultAction::DropConnectionAfterApplying;
+        self
+    }
+
+    /// Answer with an engine error of your choosing: `status`, and the body
+    /// `{"type": kind, "message": message, "code": code}` (`None` written as `null`, or left out
+    /// when the engine was built with `omit_null_error_codes`), without applying the operation.
+    pub fn fail_with_error(
+        mut self,
+        status: u16,
+        kind: impl Into<String>,
+        message: impl Into<String>,
+        code: Option<i64>,
+    ) -> Self {
+        self.action = FaultAction::FailWithError {
+            status,
+            kind: kind.into(),
+            message: message.into(),
+            code,
+        };
+        self
+    }
+
+    /// Apply the operation, then answer with this engine error (see
+    /// [`FaultBuilder::fail_with_error`]) instead of its response.
+    pub fn fail_with_error_after_applying(
+        mut self,
+        status: u16,
+        kind: impl Into<String>,
+        message: impl Into<String>,
+        code: Option<i64>,
+    ) -> Self {
+        self.action = FaultAction::FailWithErrorAfterApplying {
+            status,
+            kind: kind.into(),
+            message: message.into(),
+            code,
+        };
+        self
+    }
+
+    /// Answer with exactly this status, `Content-Type` (none when `None`) and body, as something
+    /// in front of the engine might (a proxy's HTML 502, an empty 401), without applying the
+    /// operation. Add headers with [`FaultBuilder::header`].
+    pub fn respond_raw(mut self, status: u16, content_type: Option<&str>, body: String) -> Self {
+        self.action = FaultAction::RespondRaw {
+            status,
+            content_type: content_type.map(str::to_owned),
+            body,
+        };
+        self
+    }
+
+    /// Apply the operation, then answer with exactly this status, `Content-Type` and body
+    /// instead of its response.
+    pub fn respond_raw_after_applying(
+        mut self,
+        status: u16,
+        content_type: Option<&str>,
+        body: String,
+    ) -> Self {
+        self.action = FaultAction::RespondRawAfterApplying {
+            status,
+            content_type: content_type.map(str::to_owned),
+            body,
+        };
+        self
+    }
+
+    /// Adds a header to every response of a request the rule fires on (e.g.
+    /// `WWW-Authenticate` on a raw 401, `Retry-After` on a 503); a header of the same name is
+    /// replaced. Has no effect when the connection is dropped. A name or value that is not a
+    /// valid HTTP header is left out.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -315,6 +468,7 @@ impl FaultBuilder {
             skip: self.skip,
             remaining,
             per_mille: self.per_mille,
+            headers: self.headers,
             fired: Arc::new(AtomicU64::new(0)),
         })
     }

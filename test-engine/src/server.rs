@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body as AxumBody, Bytes};
+use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{Method, Request};
 use axum::response::Response;
 use hyper::body::Incoming;
@@ -199,6 +200,78 @@ fn injected(status: u16, operation: Operation) -> Response {
     )
 }
 
+/// The response a fault answers with in place of the operation's, if its action answers.
+fn fault_response(
+    action: &FaultAction,
+    operation: Operation,
+    omit_null_code: bool,
+) -> Option<Response> {
+    match action {
+        FaultAction::FailWithStatus(status) | FaultAction::FailWithStatusAfterApplying(status) => {
+            Some(injected(*status, operation))
+        }
+        FaultAction::FailWithError {
+            status,
+            kind,
+            message,
+            code,
+        }
+        | FaultAction::FailWithErrorAfterApplying {
+            status,
+            kind,
+            message,
+            code,
+        } => {
+            let mut body = json!({ "type": kind, "message": message, "code": code });
+            if omit_null_code && code.is_none() {
+                if let Some(map) = body.as_object_mut() {
+                    map.remove("code");
+                }
+            }
+            Some(json_response(*status, &body))
+        }
+        FaultAction::RespondRaw {
+            status,
+            content_type,
+            body,
+        }
+        | FaultAction::RespondRawAfterApplying {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut response = empty_response(*status);
+            *response.body_mut() = AxumBody::from(body.clone());
+            if let Some(value) = content_type
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            Some(response)
+        }
+        FaultAction::Delay(_)
+        | FaultAction::DropConnection
+        | FaultAction::DropConnectionAfterApplying => None,
+    }
+}
+
+/// Adds a fault rule's extra headers to a response (invalid ones are left out).
+fn with_headers(mut response: Response, headers: &[(String, String)]) -> Response {
+    for (name, value) in headers {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                response.headers_mut().insert(name, value);
+            }
+            _ => tracing::warn!(%name, "test engine: invalid fault header left out"),
+        }
+    }
+    response
+}
+
 async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incoming>) -> Response {
     let (parts, body) = request.into_parts();
     let (operation, id) = match classify(&parts.method, parts.uri.path()) {
@@ -218,14 +291,21 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
     };
     shared.counters[operation.index()].fetch_add(1, Ordering::SeqCst);
     let fault = shared.faults.take(operation);
-    match fault {
-        Some(FaultAction::FailWithStatus(status)) => return injected(status, operation),
-        Some(FaultAction::Delay(delay)) => tokio::time::sleep(delay).await,
-        Some(FaultAction::DropConnection) => {
-            kill.notify_one();
-            return std::future::pending().await;
+    let omit_null_code = shared.omit_null_error_codes;
+    if let Some(fired) = &fault {
+        match &fired.action {
+            FaultAction::Delay(delay) => tokio::time::sleep(*delay).await,
+            FaultAction::DropConnection => {
+                kill.notify_one();
+                return std::future::pending().await;
+            }
+            action if !action.applies_operation_first() => {
+                if let Some(response) = fault_response(action, operation, omit_null_code) {
+                    return with_headers(response, &fired.headers);
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
     if let Some((user, password)) = &shared.basic_auth {
         if !authenticated(&parts.headers, user, password) {
@@ -256,14 +336,19 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
             error.into_response_with(shared.omit_null_error_codes)
         }
     };
-    match fault {
-        Some(FaultAction::FailWithStatusAfterApplying(status)) => injected(status, operation),
-        Some(FaultAction::DropConnectionAfterApplying) => {
-            kill.notify_one();
-            std::future::pending().await
-        }
-        _ => response,
+    let Some(fired) = fault else {
+        return response;
+    };
+    if fired.action == FaultAction::DropConnectionAfterApplying {
+        kill.notify_one();
+        return std::future::pending().await;
     }
+    let response = if fired.action.applies_operation_first() {
+        fault_response(&fired.action, operation, omit_null_code).unwrap_or(response)
+    } else {
+        response
+    };
+    with_headers(response, &fired.headers)
 }
 
 /// Whether the request carries `Authorization: Basic` with exactly these credentials.

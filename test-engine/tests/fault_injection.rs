@@ -198,3 +198,191 @@ async fn stopping_drops_a_pending_long_poll() {
         .expect("joined");
     assert!(result.is_err(), "the poll sees its connection closed");
 }
+
+#[tokio::test]
+async fn a_chosen_engine_error_is_answered_without_applying() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    let id = engine.create_task(TaskSpec::new("t")).expect("valid");
+    api.fetch_ids("w", "t", 1).await;
+    let rule = engine
+        .faults()
+        .on(Operation::Complete)
+        .fail_with_error(
+            500,
+            "OptimisticLockingException",
+            "ENGINE-03005 Execution of 'UPDATE ExternalTaskEntity' failed.",
+            Some(1),
+        )
+        .once();
+    let reply = api.complete(&id, "w").await;
+    assert_eq!(reply.status.as_u16(), 500);
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        reply.body,
+        json!({"type": "OptimisticLockingException",
+               "message": "ENGINE-03005 Execution of 'UPDATE ExternalTaskEntity' failed.",
+               "code": 1})
+    );
+    assert_eq!(rule.fired(), 1);
+    assert_eq!(engine.outcome(&id), Some(Outcome::Locked("w".into())));
+
+    engine
+        .faults()
+        .on(Operation::Complete)
+        .fail_with_error(503, "InvalidRequestException", "busy", None)
+        .once();
+    let reply = api.complete(&id, "w").await;
+    assert_eq!(reply.status.as_u16(), 503);
+    assert_eq!(
+        reply.body,
+        json!({"type": "InvalidRequestException", "message": "busy", "code": null}),
+        "a missing code is written as null"
+    );
+    assert_eq!(engine.completed_count(), 0);
+    api.complete(&id, "w").await.assert_no_content();
+}
+
+#[tokio::test]
+async fn a_chosen_engine_error_after_applying_hides_a_done_operation() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    let id = engine.create_task(TaskSpec::new("t")).expect("valid");
+    api.fetch_ids("w", "t", 1).await;
+    engine
+        .faults()
+        .on(Operation::Failure)
+        .fail_with_error_after_applying(500, "ProcessEngineException", "late", Some(0))
+        .once();
+    let reply = api
+        .post(
+            &format!("/external-task/{id}/failure"),
+            json!({"workerId": "w", "retries": 2, "errorMessage": "boom"}),
+        )
+        .await;
+    reply.assert_error(500, "ProcessEngineException", "late");
+    assert_eq!(reply.body["code"], json!(0));
+    assert_eq!(engine.failures(&id).len(), 1, "the failure was applied");
+    assert_eq!(
+        engine.task(&id).and_then(|t| t.retries),
+        Some(2),
+        "with its retries"
+    );
+}
+
+#[tokio::test]
+async fn chosen_errors_leave_out_a_null_code_when_the_engine_is_told_to() {
+    let engine = TestEngine::builder()
+        .omit_null_error_codes(true)
+        .start()
+        .await
+        .expect("engine");
+    let api = Api::new(&engine);
+    engine
+        .faults()
+        .on(Operation::CountGet)
+        .fail_with_error(400, "InvalidRequestException", "no", None)
+        .once();
+    engine
+        .faults()
+        .on(Operation::CountGet)
+        .fail_with_error(400, "RestException", "yes", Some(7))
+        .once();
+    assert_eq!(
+        api.get("/external-task/count").await.body,
+        json!({"type": "InvalidRequestException", "message": "no"})
+    );
+    assert_eq!(
+        api.get("/external-task/count").await.body,
+        json!({"type": "RestException", "message": "yes", "code": 7})
+    );
+}
+
+#[tokio::test]
+async fn raw_responses_are_sent_exactly_as_given() {
+    let engine = TestEngine::start().await.expect("engine");
+    let http = reqwest::Client::new();
+    let id = engine.create_task(TaskSpec::new("t")).expect("valid");
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>".to_owned();
+    engine
+        .faults()
+        .on(Operation::FetchAndLock)
+        .respond_raw(502, Some("text/html"), html.clone())
+        .once();
+    let url = format!("{}/external-task/fetchAndLock", engine.base_url());
+    let fetch = json!({"workerId": "w", "maxTasks": 1,
+                       "topics": [{"topicName": "t", "lockDuration": 1000}]});
+    let response = http.post(&url).json(&fetch).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 502);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/html")
+    );
+    assert_eq!(response.text().await.expect("body"), html);
+    assert_eq!(engine.outcome(&id), Some(Outcome::Available), "not applied");
+
+    engine
+        .faults()
+        .on(Operation::FetchAndLock)
+        .respond_raw(401, None, String::new())
+        .header("WWW-Authenticate", "Basic realm=\"default\"")
+        .once();
+    let response = http.post(&url).json(&fetch).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(response.headers().get("content-type").is_none());
+    assert_eq!(
+        response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
+        Some("Basic realm=\"default\"")
+    );
+    assert_eq!(response.text().await.expect("body"), "");
+    assert_eq!(engine.outcome(&id), Some(Outcome::Available), "not applied");
+
+    engine
+        .faults()
+        .on(Operation::FetchAndLock)
+        .respond_raw_after_applying(504, Some("text/plain"), "gateway timeout".into())
+        .once();
+    let response = http.post(&url).json(&fetch).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 504);
+    assert_eq!(response.text().await.expect("body"), "gateway timeout");
+    assert_eq!(
+        engine.outcome(&id),
+        Some(Outcome::Locked("w".into())),
+        "the fetch locked the task although its answer was lost"
+    );
+}
+
+#[tokio::test]
+async fn rule_headers_are_added_and_invalid_ones_left_out() {
+    let engine = TestEngine::start().await.expect("engine");
+    let http = reqwest::Client::new();
+    engine
+        .faults()
+        .on(Operation::CountGet)
+        .fail_with_status(503)
+        .header("Retry-After", "3")
+        .header("bad header", "x")
+        .header("X-Bad-Value", "line\nbreak")
+        .once();
+    let url = format!("{}/external-task/count", engine.base_url());
+    let response = http.get(&url).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("3")
+    );
+    assert!(response.headers().get("x-bad-value").is_none());
+    // The engine still serves normally afterwards.
+    let response = http.get(&url).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers().get("retry-after").is_none());
+}
