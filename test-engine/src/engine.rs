@@ -255,6 +255,13 @@ impl TestEngine {
         self.shared.lock().cancel(task_id, now)
     }
 
+    /// Removes the fetchAndLock field overrides a task was created with
+    /// ([`TaskSpec::fetch_field_override`]), so its next fetch is well-formed; `false` when
+    /// there is no such open task.
+    pub fn clear_fetch_field_overrides(&self, task_id: &str) -> bool {
+        self.shared.lock().clear_fetch_overrides(task_id)
+    }
+
     // ----- clock -----
 
     /// Moves the engine clock forward, so locks and retry timeouts run out without sleeping.

@@ -363,7 +363,7 @@ impl State {
             } else {
                 serde_json::Map::new()
             };
-        json!({
+        let mut item = json!({
             "activityId": task.activity_id,
             "activityInstanceId": task.activity_instance_id,
             "errorMessage": task.error_message,
@@ -385,6 +385,19 @@ impl State {
             "priority": task.priority,
             "businessKey": task.business_key,
             "extensionProperties": extension_properties,
-        })
+        });
+        if let (false, Some(fields)) = (task.fetch_overrides.is_empty(), item.as_object_mut()) {
+            for (name, value) in &task.fetch_overrides {
+                match value {
+                    Some(value) => {
+                        fields.insert(name.clone(), value.clone());
+                    }
+                    None => {
+                        fields.remove(name);
+                    }
+                }
+            }
+        }
+        item
     }
 }

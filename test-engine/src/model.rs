@@ -37,6 +37,7 @@ pub struct TaskSpec {
     pub(crate) activity_id: Option<String>,
     pub(crate) extension_properties: BTreeMap<String, String>,
     pub(crate) suspended: bool,
+    pub(crate) fetch_overrides: BTreeMap<String, Option<Value>>,
 }
 
 impl TaskSpec {
@@ -60,6 +61,7 @@ impl TaskSpec {
             activity_id: None,
             extension_properties: BTreeMap::new(),
             suspended: false,
+            fetch_overrides: BTreeMap::new(),
         }
     }
 
@@ -169,6 +171,24 @@ impl TaskSpec {
     /// Creates the task suspended.
     pub fn suspended(mut self, suspended: bool) -> Self {
         self.suspended = suspended;
+        self
+    }
+
+    /// Writes `value` as the top-level field `name` of this task's item in every fetchAndLock
+    /// response, in place of the real one (or in addition, for a name the engine does not
+    /// send), so a test can hand a client one malformed task among good ones, e.g.
+    /// `("lockExpirationTime", json!("2025-01-01T00:00:00"))` or
+    /// `("variables", json!({"x": {"type": 5}}))`. The engine's own state is unchanged, and
+    /// the other responses (`GET /external-task/{id}`, queries) show the real fields.
+    pub fn fetch_field_override(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.fetch_overrides.insert(name.into(), Some(value));
+        self
+    }
+
+    /// Leaves the top-level field `name` out of this task's item in every fetchAndLock
+    /// response (e.g. `"id"`), as [`TaskSpec::fetch_field_override`] does for a changed value.
+    pub fn fetch_field_omitted(mut self, name: impl Into<String>) -> Self {
+        self.fetch_overrides.insert(name.into(), None);
         self
     }
 }

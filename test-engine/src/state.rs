@@ -55,6 +55,8 @@ pub(crate) struct Task {
     pub extension_properties: BTreeMap<String, String>,
     pub open_incident: Option<usize>,
     pub slot: Slot,
+    /// Fields of the fetchAndLock item to replace (`Some`) or leave out (`None`).
+    pub fetch_overrides: BTreeMap<String, Option<Value>>,
 }
 
 impl Task {
@@ -354,6 +356,7 @@ impl State {
             extension_properties: spec.extension_properties,
             open_incident: None,
             slot: Slot::None,
+            fetch_overrides: spec.fetch_overrides,
         };
         let starts_with_incident = task.retries.is_some_and(|r| r <= 0);
         self.tasks.insert(seq, task);
@@ -801,6 +804,18 @@ impl State {
         match self.by_id.get(id).copied() {
             Some(seq) => {
                 self.update(seq, now, |t| t.suspended = suspended);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops a task's fetchAndLock field overrides (test API); `false` when there is no such
+    /// open task.
+    pub fn clear_fetch_overrides(&mut self, id: &str) -> bool {
+        match self.by_id.get(id).and_then(|seq| self.tasks.get_mut(seq)) {
+            Some(task) => {
+                task.fetch_overrides.clear();
                 true
             }
             None => false,
