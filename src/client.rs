@@ -571,7 +571,7 @@ fn transport_error(method: Method, path: String, source: reqwest::Error) -> Erro
 }
 
 /// Decodes a whole JSON body, with the JSON path of the first problem on failure.
-fn decode_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
     method: &Method,
     path: &str,

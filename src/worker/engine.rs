@@ -86,8 +86,7 @@ impl FetchRequest {
         &mut self,
         client: &Client,
         max_tasks: i32,
-    ) -> impl std::future::Future<Output = Result<Vec<Box<LockedTask>>, Error>> + Send + 'static
-    {
+    ) -> impl std::future::Future<Output = Result<Fetched, Error>> + Send + 'static {
         if self.body.max_tasks != max_tasks || self.json.is_none() {
             self.body.max_tasks = max_tasks;
             // Serialization of this body cannot fail (strings, numbers and JSON values); if it
@@ -100,8 +99,73 @@ impl FetchRequest {
             None => request.json(&self.body),
         };
         let request = request.long_poll(self.body.async_response_timeout);
-        async move { request.send().await?.json().await }
+        async move {
+            let response = request.send().await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            decode_fetched(&body, status)
+        }
     }
+}
+
+/// What one fetch-and-lock returned: the tasks, and those the worker could not read. The
+/// engine has locked all of them.
+#[derive(Debug, Default)]
+pub(crate) struct Fetched {
+    pub(crate) tasks: Vec<Box<LockedTask>>,
+    pub(crate) undecodable: Vec<Undecodable>,
+}
+
+/// A fetched task whose item does not match [`LockedTask`].
+#[derive(Debug)]
+pub(crate) struct Undecodable {
+    /// Its id, when the item has a string `id`.
+    pub(crate) id: Option<String>,
+    /// Its topic, when the item has a string `topicName`.
+    pub(crate) topic: Option<String>,
+    /// Its retries, when readable.
+    pub(crate) retries: Option<i32>,
+    /// What is wrong, naming the field.
+    pub(crate) problem: String,
+}
+
+/// Decodes a fetch-and-lock answer. One task that cannot be read does not fail the others:
+/// the engine has locked every one of them, so each readable task is handled, and the rest are
+/// returned with what is wrong for a failure report.
+fn decode_fetched(body: &[u8], status: reqwest::StatusCode) -> Result<Fetched, Error> {
+    // The usual case, in one pass.
+    if let Ok(tasks) = serde_json::from_slice::<Vec<Box<LockedTask>>>(body) {
+        return Ok(Fetched {
+            tasks,
+            undecodable: Vec::new(),
+        });
+    }
+    let path = "/external-task/fetchAndLock";
+    let items: Vec<serde_json::Value> =
+        crate::client::decode_json(body, &Method::POST, path, status)?;
+    let mut fetched = Fetched::default();
+    for (index, item) in items.into_iter().enumerate() {
+        let text = |name: &str| item.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let (id, topic) = (text("id"), text("topicName"));
+        let retries = item
+            .get("retries")
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|r| i32::try_from(r).ok());
+        match serde_path_to_error::deserialize::<_, Box<LockedTask>>(&item) {
+            Ok(task) => fetched.tasks.push(task),
+            Err(e) => fetched.undecodable.push(Undecodable {
+                id,
+                topic,
+                retries,
+                problem: format!(
+                    "fetched task [{index}]: cannot read `{}`: {}",
+                    e.path(),
+                    e.inner()
+                ),
+            }),
+        }
+    }
+    Ok(fetched)
 }
 
 /// `POST /external-task/{id}/{action}` with a JSON body, answered with 204.
@@ -174,6 +238,36 @@ pub(crate) async fn bpmn_error(
         variables,
     };
     post_task(client, task_id, "bpmnError", &body).await
+}
+
+/// `POST /external-task/{id}/unlock`: gives the task back at once.
+pub(crate) async fn unlock(client: &Client, task_id: &str) -> Result<(), Error> {
+    client
+        .request(Method::POST, &["external-task", task_id, "unlock"])
+        .send()
+        .await?
+        .empty()
+        .await
+}
+
+/// One task as the external-task query returns it, with the fields the worker reads.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QueriedTask {
+    pub(crate) id: Option<String>,
+    pub(crate) topic_name: Option<String>,
+}
+
+/// `GET /external-task?workerId=…&locked=true`: the tasks the engine holds locked for
+/// `worker_id` right now.
+pub(crate) async fn locked_by(client: &Client, worker_id: &str) -> Result<Vec<QueriedTask>, Error> {
+    client
+        .request(Method::GET, &["external-task"])
+        .query(&[("workerId", worker_id), ("locked", "true")])
+        .send()
+        .await?
+        .json()
+        .await
 }
 
 pub(crate) async fn extend_lock(

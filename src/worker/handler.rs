@@ -56,17 +56,56 @@ pub struct Task {
     // Boxed: a task is moved from the fetch loop into its job, its handler and their futures;
     // each move of the boxed item copies a pointer rather than 500 bytes.
     pub(crate) raw: Box<LockedTask>,
-    pub(crate) topic: Arc<str>,
     pub(crate) context: TaskContext,
 }
 
-/// What a task needs to talk to the engine on its own behalf.
+/// What a task needs to talk to the engine on its own behalf, and to say which task it is in
+/// every log line.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskContext {
     pub(crate) client: Client,
     pub(crate) worker_id: Arc<str>,
+    pub(crate) topic: Arc<str>,
+    pub(crate) task_id: Arc<str>,
     pub(crate) lock: Arc<LockState>,
     pub(crate) metrics: Metrics,
+    pub(crate) cancel: Arc<Cancellation>,
+}
+
+/// Why the worker no longer needs a handler's work (see [`Task::cancelled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CancelReason {
+    /// The engine said the lock is held by another worker now (or by nobody): a result would
+    /// be refused.
+    LockLost,
+    /// The task no longer exists (cancelled, deleted, or ended by someone else).
+    TaskGone,
+    /// The handler ran longer than its
+    /// [`max_handler_duration`](super::WorkerBuilder::max_handler_duration); the worker has
+    /// reported a failure in its place.
+    TimeLimit,
+    /// The worker is shutting down and aborts the handlers still running.
+    Shutdown,
+}
+
+/// A task's cancellation signal: a token, and the first reason given.
+#[derive(Debug, Default)]
+pub(crate) struct Cancellation {
+    token: tokio_util::sync::CancellationToken,
+    reason: OnceLock<CancelReason>,
+}
+
+impl Cancellation {
+    /// Signals cancellation; the first reason given is the one kept.
+    pub(crate) fn cancel(&self, reason: CancelReason) {
+        let _ = self.reason.set(reason);
+        self.token.cancel();
+    }
+
+    pub(crate) fn reason(&self) -> Option<CancelReason> {
+        self.reason.get().copied()
+    }
 }
 
 fn empty_variables() -> &'static Variables {
@@ -82,7 +121,7 @@ impl Task {
 
     /// The topic the task was fetched for.
     pub fn topic(&self) -> &str {
-        &self.topic
+        &self.context.topic
     }
 
     /// The business key of the task's process instance, if it has one.
@@ -126,19 +165,51 @@ impl Task {
     }
 
     /// How long the lock is still held, as far as this worker knows (counted from when the
-    /// lock was requested, so slightly on the safe side).
+    /// task was received, or from when the latest extension was requested).
     pub fn lock_remaining(&self) -> Duration {
         self.context.lock.remaining()
     }
 
     /// Extends the lock to `duration` from now. The worker also does this by itself while the
     /// handler runs (see [`lock_extension`](super::WorkerBuilder::lock_extension)); after this
-    /// call it keeps extending by `duration`.
+    /// call it keeps extending by `duration`, and it resumes keeping a lock it had given up
+    /// for lost.
     ///
     /// Fails with the engine's `400` when the lock was lost (it expired and another worker
-    /// locked the task) and `404` when the task no longer exists.
+    /// locked the task) and `404` when the task no longer exists; with [`Error::Config`] for a
+    /// duration under 1 ms or over 365 days.
     pub async fn extend_lock(&self, duration: Duration) -> Result<(), Error> {
-        super::lock::extend(&self.context, self.id(), duration).await
+        super::config::check_duration("Task::extend_lock", duration, super::config::MIN_LOCK)?;
+        super::lock::extend(&self.context, duration).await
+    }
+
+    /// Resolves once the worker no longer needs this handler's work: the lock was lost, the
+    /// task is gone, the handler's time limit passed, or a shutdown aborts it. A handler doing
+    /// long work can `select!` on it and stop early, since no result would be accepted (after
+    /// the time limit the worker has already reported a failure).
+    ///
+    /// ```
+    /// use camunda7_client::worker::{Outcome, Task};
+    /// # async fn long_work() {}
+    /// async fn handler(task: Task) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
+    ///     tokio::select! {
+    ///         () = long_work() => Ok(Outcome::complete()),
+    ///         () = task.cancelled() => Err(format!("stopped: {:?}", task.cancel_reason()).into()),
+    ///     }
+    /// }
+    /// ```
+    pub async fn cancelled(&self) {
+        self.context.cancel.token.cancelled().await;
+    }
+
+    /// Whether [`cancelled`](Task::cancelled) has resolved.
+    pub fn is_cancelled(&self) -> bool {
+        self.context.cancel.token.is_cancelled()
+    }
+
+    /// Why the task was cancelled, once it was.
+    pub fn cancel_reason(&self) -> Option<CancelReason> {
+        self.context.cancel.reason()
     }
 }
 

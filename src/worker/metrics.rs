@@ -61,12 +61,28 @@ counters! {
     /// Reports answered `404` at the first attempt: the task no longer exists (deleted,
     /// cancelled, or completed by someone else).
     reports_not_found,
-    /// Reports answered `400`: the lock is held by another worker (it expired and the task was
-    /// fetched again) or the task was otherwise refused; dropped.
+    /// Reports answered `400` because the lock is held by another worker (it expired and the
+    /// task was fetched again) or by nobody; dropped.
     reports_lock_lost,
-    /// Reports given up for another reason: a permanent error, or transient errors until the
-    /// lock expired.
+    /// Reports given up for another reason: an answer retrying cannot fix, or no success within
+    /// the report timeout.
     reports_abandoned,
+    /// Report attempts repeated because the task is suspended (the lock is still ours).
+    report_suspended_retries,
+    /// Report attempts repeated after a `401` or a failed auth provider.
+    report_credential_retries,
+    /// Results the engine refused for good (a variable it cannot convert, a process that
+    /// cannot continue): a failure with the engine's reason was reported in their place.
+    results_refused,
+    /// Handlers that ran past their `max_handler_duration` (a failure was reported for them).
+    handlers_timed_out,
+    /// Fetched tasks the worker could not read (a failure naming the field was reported).
+    undecodable_tasks,
+    /// Tasks given back to the engine unhandled: of a topic without a handler, or locked by a
+    /// long poll that the shutdown cancelled.
+    tasks_unlocked,
+    /// Jobs that panicked outside the handler (the task was unlocked).
+    job_panics,
     /// Fetched tasks that were already being handled by this worker (their lock had expired and
     /// the worker locked them again); not started twice.
     duplicates_skipped,

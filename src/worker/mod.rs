@@ -52,6 +52,21 @@
 //! [`max_concurrent_handlers`]: WorkerBuilder::max_concurrent_handlers
 //! [`shutdown_timeout`]: WorkerBuilder::shutdown_timeout
 
+/// A `tracing` event that names its task: worker id, topic and task id as fields of their own,
+/// so they show at every level (the `task` span is only kept at INFO).
+macro_rules! task_event {
+    ($level:ident, $context:expr, $($rest:tt)+) => {
+        tracing::$level!(
+            worker_id = %$context.worker_id,
+            topic = %$context.topic,
+            task_id = %$context.task_id,
+            $($rest)+
+        )
+    };
+}
+
+mod config;
+mod decision;
 mod engine;
 mod handler;
 mod lock;
@@ -77,14 +92,16 @@ use tracing::Instrument;
 
 use crate::{BoxError, Client, Error};
 
-pub use handler::{Handler, HandlerFuture, Outcome, Task};
+pub use handler::{CancelReason, Handler, HandlerFuture, Outcome, Task};
 pub use metrics::{Metrics, MetricsSnapshot};
 pub use retry::{Backoff, RetryPolicy};
 pub use subscription::Subscription;
 pub use wire::LockedTask;
 
-use handler::TaskContext;
+use config::{check_duration, MAX_DURATION, MIN_LOCK};
+use handler::{Cancellation, TaskContext};
 use lock::LockState;
+use report::ReportSettings;
 
 /// The worker's maps, keyed by task id or topic name: foldhash (randomly seeded) instead of
 /// SipHash, as every task is looked up and inserted on the hot path.
@@ -118,6 +135,8 @@ pub struct WorkerBuilder {
     fetch_error_backoff: Backoff,
     empty_poll_backoff: Option<Backoff>,
     report_backoff: Backoff,
+    report_timeout: Duration,
+    max_handler_duration: Duration,
     shutdown_timeout: Duration,
     subscriptions: Vec<(Subscription, Arc<dyn Handler>)>,
 }
@@ -170,7 +189,9 @@ impl WorkerBuilder {
         self
     }
 
-    /// Long-poll for up to `timeout` when no task is available (default 30 s; at most 30 min).
+    /// Long-poll for up to `timeout` when no task is available (default 30 s; between 1 ms and
+    /// 30 min). An empty answer that comes back well before the timeout (an engine or proxy
+    /// that ignores it) is followed by the [`empty_poll_backoff`](WorkerBuilder::empty_poll_backoff).
     pub fn long_polling(mut self, timeout: Duration) -> Self {
         self.long_polling = Some(timeout);
         self
@@ -221,17 +242,36 @@ impl WorkerBuilder {
         self
     }
 
-    /// Wait after fetches that returned nothing (default: none with long polling, where the
-    /// engine already waited; without it exponential from 100 ms to 2 s).
+    /// Wait after fetches that returned nothing (default: exponential from 100 ms to 2 s). With
+    /// long polling it applies only to an empty answer that came back before half the
+    /// long-poll timeout; one that waited the poll out is followed by the next poll at once.
     pub fn empty_poll_backoff(mut self, backoff: Backoff) -> Self {
         self.empty_poll_backoff = Some(backoff);
         self
     }
 
-    /// Wait between attempts to report a result after a transient failure (default:
-    /// exponential from 100 ms to 5 s, ±20 % jitter); never beyond the lock's expiry.
+    /// Wait between attempts to report a result after an answer worth retrying (default:
+    /// exponential from 100 ms to 5 s, ±20 % jitter).
     pub fn report_backoff(mut self, backoff: Backoff) -> Self {
         self.report_backoff = backoff;
+        self
+    }
+
+    /// How long the worker keeps trying to report one result (default 5 min). The engine
+    /// takes a result after the lock ran out as long as nobody else locked the task, so
+    /// retries are not bounded by the lock; they stop early when the engine says the task was
+    /// locked again or is gone. Giving up is logged at error level.
+    pub fn report_timeout(mut self, timeout: Duration) -> Self {
+        self.report_timeout = timeout;
+        self
+    }
+
+    /// How long a handler may run (default 1 hour; per topic with
+    /// [`Subscription::max_handler_duration`]). After that the worker stops extending its
+    /// lock, signals [`Task::cancelled`] and reports a failure "handler exceeded …" under the
+    /// retry policy, so a hung handler neither keeps its task forever nor its slot.
+    pub fn max_handler_duration(mut self, limit: Duration) -> Self {
+        self.max_handler_duration = limit;
         self
     }
 
@@ -254,9 +294,11 @@ impl WorkerBuilder {
 
     /// Checks the configuration and builds the worker.
     ///
-    /// Fails with [`Error::Config`] for: no subscription, a topic subscribed twice or empty,
-    /// `max_tasks` or `max_concurrent_handlers` of 0, a zero lock duration, a long-polling
-    /// timeout above 30 minutes, or a lock-extension fraction outside (0, 1).
+    /// Fails with [`Error::Config`], naming the setting, for: no subscription, a topic
+    /// subscribed twice or empty, `max_tasks` or `max_concurrent_handlers` of 0, a lock
+    /// duration under 1 ms, a long-polling timeout of 0 or above 30 minutes, a lock-extension
+    /// fraction outside (0, 1), and any other duration (timeouts, handler limits, backoff caps)
+    /// above 365 days.
     pub fn build(self) -> Result<Worker, Error> {
         if self.subscriptions.is_empty() {
             return Err(Error::config("worker: subscribe to at least one topic"));
@@ -276,11 +318,36 @@ impl WorkerBuilder {
             )));
         }
         if let Some(timeout) = self.long_polling {
-            if timeout > MAX_LONG_POLL {
+            if timeout.as_millis() == 0 || timeout > MAX_LONG_POLL {
                 return Err(Error::config(format!(
-                    "worker: the long-polling timeout must be at most 30 minutes, got {timeout:?}"
+                    "worker: the long-polling timeout must be between 1 ms and 30 minutes, got {timeout:?} (use no_long_polling() to turn it off)"
                 )));
             }
+        }
+        check_duration("lock_duration", self.lock_duration, MIN_LOCK)?;
+        check_duration("report_timeout", self.report_timeout, Duration::ZERO)?;
+        check_duration("shutdown_timeout", self.shutdown_timeout, Duration::ZERO)?;
+        check_duration(
+            "max_handler_duration",
+            self.max_handler_duration,
+            MIN_LOCK,
+        )?;
+        check_duration(
+            "report_backoff (its cap)",
+            self.report_backoff.max_delay(),
+            Duration::ZERO,
+        )?;
+        check_duration(
+            "fetch_error_backoff (its cap)",
+            self.fetch_error_backoff.max_delay(),
+            Duration::ZERO,
+        )?;
+        if let Some(backoff) = &self.empty_poll_backoff {
+            check_duration(
+                "empty_poll_backoff (its cap)",
+                backoff.max_delay(),
+                Duration::ZERO,
+            )?;
         }
         if let Some(fraction) = self.lock_extension {
             if !(fraction > 0.0 && fraction < 1.0) {
@@ -297,11 +364,19 @@ impl WorkerBuilder {
                 return Err(Error::config("worker: a topic name must not be empty"));
             }
             let lock_duration = subscription.lock_duration.unwrap_or(self.lock_duration);
-            if lock_duration.as_millis() == 0 {
-                return Err(Error::config(format!(
-                    "worker: the lock duration of topic `{topic}` must be at least 1 ms"
-                )));
-            }
+            check_duration(
+                &format!("the lock duration of topic `{topic}`"),
+                lock_duration,
+                MIN_LOCK,
+            )?;
+            let max_handler_duration = subscription
+                .max_handler_duration
+                .unwrap_or(self.max_handler_duration);
+            check_duration(
+                &format!("the max handler duration of topic `{topic}`"),
+                max_handler_duration,
+                MIN_LOCK,
+            )?;
             if entries.contains_key(&topic) {
                 return Err(Error::config(format!(
                     "worker: topic `{topic}` is subscribed twice"
@@ -312,6 +387,7 @@ impl WorkerBuilder {
                 Arc::new(Entry {
                     topic: Arc::from(topic.as_str()),
                     lock_duration,
+                    max_handler_duration,
                     handler,
                 }),
             );
@@ -319,11 +395,7 @@ impl WorkerBuilder {
         }
         let worker_id: Arc<str> = Arc::from(self.worker_id.unwrap_or_else(default_worker_id));
         let empty_poll_backoff = self.empty_poll_backoff.unwrap_or_else(|| {
-            if self.long_polling.is_some() {
-                Backoff::none()
-            } else {
-                Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
-            }
+            Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
         });
         let fetch_body = engine::fetch_body(
             &worker_id,
@@ -337,16 +409,21 @@ impl WorkerBuilder {
                 client: self.client,
                 worker_id,
                 metrics: Metrics::default(),
-                retry_policy: self.retry_policy,
-                report_backoff: self.report_backoff,
+                report: ReportSettings {
+                    backoff: self.report_backoff,
+                    timeout: self.report_timeout,
+                    retry_policy: self.retry_policy,
+                },
                 lock_extension: self.lock_extension,
                 in_flight: Mutex::new(HashMap::default()),
+                failure_reported: Mutex::new(HashMap::default()),
                 report_slots: Arc::new(Semaphore::new(self.max_concurrent)),
             }),
             entries,
             fetch: engine::FetchRequest::new(fetch_body),
             max_tasks: self.max_tasks as usize,
             max_concurrent: self.max_concurrent,
+            long_polling: self.long_polling,
             fetch_error_backoff: self.fetch_error_backoff,
             empty_poll_backoff,
             shutdown_timeout: self.shutdown_timeout,
@@ -371,6 +448,7 @@ fn default_worker_id() -> String {
 struct Entry {
     topic: Arc<str>,
     lock_duration: Duration,
+    max_handler_duration: Duration,
     handler: Arc<dyn Handler>,
 }
 
@@ -379,19 +457,47 @@ struct Shared {
     client: Client,
     worker_id: Arc<str>,
     metrics: Metrics,
-    retry_policy: RetryPolicy,
-    report_backoff: Backoff,
+    report: ReportSettings,
     lock_extension: Option<f64>,
-    /// Tasks being handled, by id, with their lock.
-    in_flight: Mutex<HashMap<Arc<str>, Arc<LockState>>>,
+    /// Tasks being handled, by id, with their lock and cancellation.
+    in_flight: Mutex<HashMap<Arc<str>, InFlight>>,
+    /// Tasks this worker reported a failure for, with the end of their retry timeout: the
+    /// engine keeps them locked for this worker meanwhile, and the shutdown sweep must not
+    /// give them back early.
+    failure_reported: Mutex<HashMap<Arc<str>, Instant>>,
     /// Bounds the reports pending at once (as many as handlers), since a handler's slot is
     /// handed back before its report is sent.
     report_slots: Arc<Semaphore>,
 }
 
+/// A task being handled: its lock and its cancellation signal.
+#[derive(Clone)]
+struct InFlight {
+    lock: Arc<LockState>,
+    cancel: Arc<Cancellation>,
+}
+
 impl Shared {
-    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<LockState>>> {
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, InFlight>> {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn failure_reported(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Instant>> {
+        self.failure_reported
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Remembers a failure report until its retry timeout has passed (older entries are
+    /// dropped as new ones come, so the map stays as small as the failures in back-off).
+    fn remember_failure(&self, task_id: &Arc<str>, retry_timeout: Duration) {
+        let now = Instant::now();
+        let until = now.checked_add(retry_timeout).unwrap_or(now + MAX_DURATION);
+        let mut map = self.failure_reported();
+        if map.len() >= 1024 {
+            map.retain(|_, until| *until > now);
+        }
+        map.insert(task_id.clone(), until);
     }
 }
 
@@ -450,6 +556,12 @@ pub struct Summary {
     /// or a second signal came, and were aborted. Their tasks stay locked until the lock
     /// expires.
     pub aborted: usize,
+    /// The ids of the tasks whose handlers (or reports) were aborted: the only tasks this
+    /// worker leaves locked.
+    pub aborted_tasks: Vec<String>,
+    /// Tasks the engine had locked for this worker that it never handled (locked by a long
+    /// poll that the shutdown cancelled), found and given back at shutdown.
+    pub unlocked_at_shutdown: usize,
     /// How long the shutdown took, from the signal to the return.
     pub shutdown_duration: Duration,
 }
@@ -461,6 +573,7 @@ pub struct Worker {
     fetch: engine::FetchRequest,
     max_tasks: usize,
     max_concurrent: usize,
+    long_polling: Option<Duration>,
     fetch_error_backoff: Backoff,
     empty_poll_backoff: Backoff,
     shutdown_timeout: Duration,
@@ -525,6 +638,8 @@ impl Worker {
                 Duration::from_millis(100),
                 Duration::from_secs(5),
             ),
+            report_timeout: Duration::from_secs(300),
+            max_handler_duration: Duration::from_secs(3600),
             shutdown_timeout: Duration::from_secs(30),
             subscriptions: Vec::new(),
         }
@@ -585,6 +700,8 @@ impl Worker {
         let mut jobs: JoinSet<()> = JoinSet::new();
         let mut fetch_failures = 0u32;
         let mut empty_polls = 0u32;
+        // Whether the shutdown cancelled a fetch the engine may have answered by locking tasks.
+        let mut cancelled_a_fetch = false;
         tracing::info!(
             topics = ?self.entries.keys().collect::<Vec<_>>(),
             max_tasks = self.max_tasks,
@@ -597,7 +714,7 @@ impl Worker {
         let cancelled = graceful.cancelled();
         tokio::pin!(cancelled);
         loop {
-            while jobs.try_join_next().is_some() {}
+            reap(&mut jobs);
             // Wait for a free slot, then take as many more as are free (up to max_tasks).
             let first = tokio::select! {
                 biased;
@@ -632,25 +749,42 @@ impl Worker {
             let result = tokio::select! {
                 biased;
                 // Dropping the request future cancels the long poll at once.
-                () = &mut cancelled => break,
+                () = &mut cancelled => {
+                    cancelled_a_fetch = true;
+                    break;
+                }
                 result = fetch.instrument(poll_span.clone()) => result,
             };
+            // The local lock clock starts now: with long polling the engine may have locked the
+            // tasks long after the request went out.
+            let received_at = Instant::now();
             let delay = match result {
-                Ok(tasks) => {
+                Ok(fetched) => {
                     fetch_failures = 0;
-                    poll_span.record("fetched", tasks.len());
-                    poll_span.in_scope(|| tracing::debug!(fetched = tasks.len(), "polled"));
-                    if tasks.is_empty() {
+                    let count = fetched.tasks.len() + fetched.undecodable.len();
+                    poll_span.record("fetched", count);
+                    poll_span.in_scope(|| tracing::debug!(fetched = count, "polled"));
+                    for bad in fetched.undecodable {
+                        self.give_up_undecodable(bad, &mut jobs, &poll_span);
+                    }
+                    if fetched.tasks.is_empty() {
                         metrics.inc(|c| &c.empty_polls);
                         empty_polls = empty_polls.saturating_add(1);
-                        self.empty_poll_backoff.delay(empty_polls)
+                        // After a long poll that waited its time out, poll again at once; an
+                        // empty answer that came back early (an engine or proxy ignoring the
+                        // timeout) must not make the worker spin.
+                        let waited = received_at.saturating_duration_since(requested_at);
+                        match self.long_polling {
+                            Some(timeout) if waited >= timeout / 2 => Duration::ZERO,
+                            _ => self.empty_poll_backoff.delay(empty_polls),
+                        }
                     } else {
                         empty_polls = 0;
-                        metrics.add(|c| &c.fetched, tasks.len() as u64);
-                        for raw in tasks {
+                        metrics.add(|c| &c.fetched, fetched.tasks.len() as u64);
+                        for raw in fetched.tasks {
                             let permit = more.pop().or_else(|| first.take());
                             if let Some(job) =
-                                self.start(raw, requested_at, permit, &poll_span, inline_handlers)
+                                self.start(raw, received_at, permit, &poll_span, inline_handlers)
                             {
                                 jobs.spawn(job);
                             }
@@ -662,11 +796,16 @@ impl Worker {
                     metrics.inc(|c| &c.fetch_errors);
                     fetch_failures = fetch_failures.saturating_add(1);
                     let delay = self.fetch_error_backoff.delay(fetch_failures);
+                    let hint = fetch_hint(&error);
                     poll_span.in_scope(|| {
-                        if error.is_transient() {
-                            tracing::warn!(error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed");
+                        let retryable = matches!(
+                            decision::decide(decision::RequestKind::Fetch, &error),
+                            decision::Decision::Transient { .. } | decision::Decision::Credentials
+                        );
+                        if retryable {
+                            tracing::warn!(worker_id = %self.shared.worker_id, error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed{hint}");
                         } else {
-                            tracing::error!(error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed");
+                            tracing::error!(worker_id = %self.shared.worker_id, error = %error, failures = fetch_failures, retry_in_ms = delay.as_millis() as u64, "fetch failed{hint}");
                         }
                     });
                     delay
@@ -687,37 +826,159 @@ impl Worker {
         let deadline = tokio::time::sleep(self.shutdown_timeout);
         tokio::pin!(deadline);
         let abort = self.shutdown.abort.clone();
-        let mut aborted = 0;
+        let mut aborted_tasks = Vec::new();
         loop {
             tokio::select! {
                 biased;
                 () = abort.cancelled() => {
-                    aborted = jobs.len();
-                    tracing::warn!(aborted, "shutdown aborted by a second signal");
+                    aborted_tasks = self.abort_all();
+                    tracing::warn!(worker_id = %self.shared.worker_id, aborted = aborted_tasks.len(), tasks = ?aborted_tasks, "shutdown aborted by a second signal");
                     break;
                 }
                 () = &mut deadline => {
-                    aborted = jobs.len();
-                    tracing::warn!(aborted, "shutdown deadline passed; aborting the handlers still running");
+                    aborted_tasks = self.abort_all();
+                    tracing::warn!(worker_id = %self.shared.worker_id, aborted = aborted_tasks.len(), tasks = ?aborted_tasks, "shutdown deadline passed; aborting the handlers still running");
                     break;
                 }
-                joined = jobs.join_next() => if joined.is_none() { break },
+                joined = jobs.join_next() => match joined {
+                    None => break,
+                    Some(result) => log_join_error(result),
+                },
             }
         }
         jobs.abort_all();
-        while jobs.join_next().await.is_some() {}
+        while let Some(result) = jobs.join_next().await {
+            log_join_error(result);
+        }
+        let unlocked_at_shutdown = if cancelled_a_fetch && !abort.is_cancelled() {
+            self.give_back_stranded(&aborted_tasks).await
+        } else {
+            0
+        };
         let summary = Summary {
             metrics: metrics.snapshot(),
             elapsed: started.elapsed(),
-            aborted,
+            aborted: aborted_tasks.len(),
+            aborted_tasks,
+            unlocked_at_shutdown,
             shutdown_duration: signalled.elapsed(),
         };
         tracing::info!(
-            aborted,
+            aborted = summary.aborted,
+            unlocked_at_shutdown,
             shutdown_ms = summary.shutdown_duration.as_millis() as u64,
             "worker stopped"
         );
         summary
+    }
+
+    /// Signals every running handler that it is aborted, and lists their tasks.
+    fn abort_all(&self) -> Vec<String> {
+        let in_flight = self.shared.in_flight();
+        let mut ids: Vec<String> = in_flight
+            .iter()
+            .map(|(id, entry)| {
+                entry.cancel.cancel(CancelReason::Shutdown);
+                id.to_string()
+            })
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// After a cancelled long poll: finds the tasks the engine locked for this worker that it
+    /// never received, and unlocks them, so they go to another worker at once. Tasks whose
+    /// handlers were aborted stay locked (they are listed in the summary), and so do tasks in
+    /// the retry timeout of a failure this worker reported.
+    async fn give_back_stranded(&self, aborted: &[String]) -> usize {
+        let client = &self.shared.client;
+        let worker_id = &self.shared.worker_id;
+        let locked = match engine::locked_by(client, worker_id).await {
+            Ok(tasks) => tasks,
+            Err(error) => {
+                tracing::warn!(worker_id = %worker_id, error = %error, "cannot look for tasks locked by a cancelled long poll; they are fetched again once their lock runs out");
+                return 0;
+            }
+        };
+        let now = Instant::now();
+        let in_backoff: Vec<Arc<str>> = self
+            .shared
+            .failure_reported()
+            .iter()
+            .filter(|(_, until)| **until > now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut unlocked = 0;
+        for task in locked {
+            let (Some(id), Some(topic)) = (task.id, task.topic_name) else {
+                continue;
+            };
+            if !self.entries.contains_key(&topic)
+                || aborted.contains(&id)
+                || in_backoff.iter().any(|b| **b == *id)
+            {
+                continue;
+            }
+            match engine::unlock(client, &id).await {
+                Ok(()) => {
+                    unlocked += 1;
+                    self.shared.metrics.inc(|c| &c.tasks_unlocked);
+                    tracing::info!(worker_id = %worker_id, topic, task_id = id, "unlocked a task locked by the cancelled long poll");
+                }
+                Err(error) => {
+                    tracing::warn!(worker_id = %worker_id, topic, task_id = id, error = %error, "cannot unlock a task locked by the cancelled long poll; it is fetched again once its lock runs out");
+                }
+            }
+        }
+        unlocked
+    }
+
+    /// A fetched task the worker cannot read: the engine locked it, so it gets a failure report
+    /// naming what is wrong (its retries count down to an incident), never a silent expiry.
+    fn give_up_undecodable(
+        &self,
+        bad: engine::Undecodable,
+        jobs: &mut JoinSet<()>,
+        poll_span: &tracing::Span,
+    ) {
+        let _in_poll = poll_span.enter();
+        let worker_id = &self.shared.worker_id;
+        let topic = bad.topic.as_deref().unwrap_or_default();
+        self.shared.metrics.inc(|c| &c.undecodable_tasks);
+        let Some(id) = bad.id else {
+            tracing::error!(worker_id = %worker_id, topic, problem = bad.problem, "fetched a task without a readable id; it is fetched again once its lock runs out");
+            return;
+        };
+        tracing::error!(worker_id = %worker_id, topic, task_id = id, problem = bad.problem, "cannot read a fetched task; reporting a failure");
+        let lock = self
+            .entries
+            .get(topic)
+            .map_or(Duration::from_secs(30), |e| e.lock_duration);
+        let context = self.context(Arc::from(topic), Arc::from(id.as_str()), lock);
+        let outcome = Outcome::failure(format!("the worker cannot read this task: {}", bad.problem));
+        let outcome = report::resolve_failure(outcome, &self.shared.report.retry_policy, bad.retries);
+        let shared = self.shared.clone();
+        jobs.spawn(async move {
+            let end = report::report(&context, &outcome, &shared.report, bad.retries).await;
+            if end == report::ReportEnd::Confirmed {
+                if let Outcome::Failure { retry_timeout, .. } = &outcome {
+                    shared.remember_failure(&context.task_id, retry_timeout.unwrap_or_default());
+                }
+            }
+        });
+    }
+
+    /// A task's context: the client, ids, a fresh lock from `since`, and its cancellation.
+    fn context(&self, topic: Arc<str>, task_id: Arc<str>, lock: Duration) -> TaskContext {
+        TaskContext {
+            client: self.shared.client.clone(),
+            worker_id: self.shared.worker_id.clone(),
+            topic,
+            task_id,
+            lock: Arc::new(LockState::new(Instant::now(), lock)),
+            metrics: self.shared.metrics.clone(),
+            cancel: Arc::new(Cancellation::default()),
+        }
     }
 
     /// The job for one fetched task, ready to be spawned; `None` when the task
@@ -725,39 +986,57 @@ impl Worker {
     fn start(
         &self,
         raw: Box<LockedTask>,
-        requested_at: Instant,
+        received_at: Instant,
         permit: Option<OwnedSemaphorePermit>,
         poll_span: &tracing::Span,
         inline_handler: bool,
     ) -> Option<JobFuture> {
         let _in_poll = poll_span.enter();
+        let worker_id = &self.shared.worker_id;
         let Some(id) = raw.id.as_deref() else {
-            tracing::warn!("fetched a task without an id; ignored");
+            tracing::error!(worker_id = %worker_id, "fetched a task without an id; ignored");
             return None;
         };
         let topic = raw.topic_name.as_deref().unwrap_or_default();
         let Some(entry) = self.entries.get(topic).cloned() else {
-            tracing::warn!(
-                task_id = id,
-                topic,
-                "fetched a task of a topic without a handler; left to expire"
+            // Not ours to handle (the engine should not have sent it): give it back at once
+            // rather than let it wait out the lock.
+            tracing::warn!(worker_id = %worker_id, task_id = id, topic, "fetched a task of a topic without a handler; unlocking it");
+            let client = self.shared.client.clone();
+            let metrics = self.shared.metrics.clone();
+            let (id, topic, worker_id) = (id.to_owned(), topic.to_owned(), worker_id.clone());
+            return Some(
+                (Box::pin(async move {
+                    match engine::unlock(&client, &id).await {
+                        Ok(()) => metrics.inc(|c| &c.tasks_unlocked),
+                        Err(error) if decision::decide(decision::RequestKind::Unlock, &error) == decision::Decision::Gone => {}
+                        Err(error) => tracing::warn!(worker_id = %worker_id, topic, task_id = id, error = %error, "cannot unlock the task; it is fetched again once its lock runs out"),
+                    }
+                }) as Pin<Box<dyn Future<Output = ()> + Send>>)
+                    .instrument(tracing::Span::current()),
             );
-            return None;
         };
-        let (task_id, lock) = {
+        let (task_id, lock, cancel) = {
             let mut in_flight = self.shared.in_flight();
             if let Some(existing) = in_flight.get(id) {
                 // Our earlier lock expired and we locked it again: the running job keeps it.
-                existing.renewed(requested_at, entry.lock_duration);
+                existing.lock.renewed(received_at, entry.lock_duration);
                 self.shared.metrics.inc(|c| &c.duplicates_skipped);
                 tracing::debug!(task_id = id, "task is already being handled; lock renewed");
                 return None;
             }
             // One shared copy of the id serves the in-flight map, the guard and the job.
             let task_id: Arc<str> = Arc::from(id);
-            let lock = Arc::new(LockState::new(requested_at, entry.lock_duration));
-            in_flight.insert(task_id.clone(), lock.clone());
-            (task_id, lock)
+            let lock = Arc::new(LockState::new(received_at, entry.lock_duration));
+            let cancel = Arc::new(Cancellation::default());
+            in_flight.insert(
+                task_id.clone(),
+                InFlight {
+                    lock: lock.clone(),
+                    cancel: cancel.clone(),
+                },
+            );
+            (task_id, lock, cancel)
         };
         let guard = InFlightGuard {
             shared: self.shared.clone(),
@@ -776,13 +1055,15 @@ impl Worker {
         let context = TaskContext {
             client: self.shared.client.clone(),
             worker_id: self.shared.worker_id.clone(),
+            topic: entry.topic.clone(),
+            task_id: task_id.clone(),
             lock,
             metrics: self.shared.metrics.clone(),
+            cancel,
         };
         let task_retries = raw.retries;
         let task = Task {
             raw,
-            topic: entry.topic.clone(),
             context: context.clone(),
         };
         self.shared.metrics.inc(|c| &c.handlers_started);
@@ -811,7 +1092,6 @@ impl Worker {
         let job = Job {
             shared: self.shared.clone(),
             entry,
-            task_id,
             context,
             task_retries,
             handling,
@@ -839,6 +1119,35 @@ impl Worker {
     }
 }
 
+/// Collects the jobs that have ended, logging any that did not end normally.
+fn reap(jobs: &mut JoinSet<()>) {
+    while let Some(result) = jobs.try_join_next() {
+        log_join_error(result);
+    }
+}
+
+/// A job's own panics are caught inside it (with its task id); what is left here is a job
+/// cancelled by the runtime, or a panic that escaped even that.
+fn log_join_error(result: Result<(), tokio::task::JoinError>) {
+    if let Err(error) = result {
+        if error.is_panic() {
+            tracing::error!(error = %error, "a worker job panicked");
+        } else {
+            tracing::debug!(error = %error, "a worker job was cancelled");
+        }
+    }
+}
+
+/// A hint for a fetch error whose likely cause is the configuration.
+fn fetch_hint(error: &Error) -> &'static str {
+    match error {
+        Error::UnexpectedStatus { status, .. } if status.as_u16() == 404 => {
+            " (404 without an engine error: is the base URL missing `/engine-rest`?)"
+        }
+        _ => "",
+    }
+}
+
 /// A fetched task's job: its handler, the lock extension and the report, in the task's span.
 type JobFuture = tracing::instrument::Instrumented<Pin<Box<dyn Future<Output = ()> + Send>>>;
 
@@ -846,6 +1155,8 @@ type JobFuture = tracing::instrument::Instrumented<Pin<Box<dyn Future<Output = (
 enum HandlerEnd {
     Returned(Result<Outcome, BoxError>),
     Panicked(Box<dyn std::any::Any + Send>),
+    /// It ran past its time limit and was dropped.
+    TimedOut(Duration),
     /// Its task was cancelled: only when the runtime shuts down.
     Cancelled,
 }
@@ -904,31 +1215,34 @@ async fn spawn_handler(handler: Arc<dyn Handler>, task: Task) -> HandlerEnd {
     }
 }
 
-/// Waits for a running handler, keeping its task's lock alive meanwhile (when configured).
+/// Waits for a running handler, keeping its task's lock alive meanwhile (when configured), for
+/// at most `limit`: then the handler is signalled and dropped, and its end is a time-out.
 async fn keep_locked_until_done(
     handler: impl Future<Output = HandlerEnd>,
     context: &TaskContext,
-    task_id: &str,
     lock_extension: Option<f64>,
+    limit: Duration,
 ) -> HandlerEnd {
     tokio::pin!(handler);
-    let Some(fraction) = lock_extension else {
-        return handler.await;
-    };
     // A handler that is done at its first poll here never needs the lock kept: the keeper
-    // (a timer and an extendLock request) is only made, and boxed so that it takes no room in
-    // every job, once the handler has to wait.
+    // (a timer and an extendLock request) and the time limit are only made, and boxed so that
+    // they take no room in every job, once the handler has to wait.
     if let Poll::Ready(end) =
         std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await
     {
         return end;
     }
-    let mut keep_alive = Box::pin(lock::keep_alive(context, task_id, fraction));
+    let mut time_limit = Box::pin(tokio::time::sleep(limit));
+    let mut keep_alive = lock_extension.map(|fraction| Box::pin(lock::keep_alive(context, fraction)));
     loop {
         tokio::select! {
             biased;
-            end = &mut handler => break end,
-            () = &mut keep_alive => {}
+            end = &mut handler => return end,
+            () = &mut time_limit => {
+                context.cancel.cancel(CancelReason::TimeLimit);
+                return HandlerEnd::TimedOut(limit);
+            }
+            () = async { keep_alive.as_mut().expect("checked by the guard").await }, if keep_alive.is_some() => {}
         }
     }
 }
@@ -937,7 +1251,6 @@ async fn keep_locked_until_done(
 struct Job {
     shared: Arc<Shared>,
     entry: Arc<Entry>,
-    task_id: Arc<str>,
     context: TaskContext,
     /// The retries the engine reported for the task, for the retry policy.
     task_retries: Option<i32>,
@@ -956,28 +1269,28 @@ struct Slots {
 }
 
 impl Job {
-    /// Runs the handler of one task (with lock extension), then reports its outcome.
+    /// Runs the handler of one task (with lock extension), then reports its outcome. A panic
+    /// anywhere in here (outside the handler, whose panics become failure reports) is logged
+    /// with the task, and the task is given back.
     async fn run(self) {
         let Job {
             shared,
             entry,
-            task_id,
             context,
             task_retries,
             handling,
             guard,
             slots,
         } = self;
-        run_task(
-            &shared,
-            &entry,
-            &task_id,
-            &context,
-            task_retries,
-            handling,
-            slots,
-        )
-        .await;
+        let run = run_task(&shared, &entry, &context, task_retries, handling, slots);
+        if let Err(payload) = futures_util::FutureExt::catch_unwind(AssertUnwindSafe(run)).await {
+            shared.metrics.inc(|c| &c.job_panics);
+            let message = panic_message(payload);
+            task_event!(error, context, panic = %message, "the worker's job for this task panicked; unlocking the task");
+            if let Err(error) = engine::unlock(&context.client, &context.task_id).await {
+                task_event!(warn, context, error = %error, "cannot unlock the task; it is fetched again once its lock runs out");
+            }
+        }
         drop(guard);
     }
 }
@@ -986,27 +1299,27 @@ impl Job {
 async fn run_task(
     shared: &Shared,
     entry: &Entry,
-    task_id: &str,
     context: &TaskContext,
     task_retries: Option<i32>,
     handling: Handling,
     slots: Slots,
 ) {
     let lock_extension = shared.lock_extension;
+    let limit = entry.max_handler_duration;
     let end = match handling {
         Handling::Ended(end) => end,
         Handling::Running(handler) => {
-            keep_locked_until_done(handler, context, task_id, lock_extension).await
+            keep_locked_until_done(handler, context, lock_extension, limit).await
         }
         Handling::Spawn(task) => {
             let handler = spawn_handler(entry.handler.clone(), task);
-            keep_locked_until_done(handler, context, task_id, lock_extension).await
+            keep_locked_until_done(handler, context, lock_extension, limit).await
         }
     };
-    let Some(outcome) = outcome_of(end, &shared.metrics) else {
+    let Some(outcome) = outcome_of(end, context) else {
         return;
     };
-    let outcome = report::resolve_failure(outcome, &shared.retry_policy, task_retries);
+    let outcome = report::resolve_failure(outcome, &shared.report.retry_policy, task_retries);
     // The handler's slot goes back before the report is sent, so the fetch loop can lock the
     // next task meanwhile; a report slot is taken first, so pending reports stay bounded (with
     // all of them taken, the handler's slot is held, and fetching waits).
@@ -1018,30 +1331,44 @@ async fn run_task(
     drop(slots.handler);
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let end = report::report(context, task_id, &outcome, &shared.report_backoff).await;
+    let end = report::report(context, &outcome, &shared.report, task_retries).await;
     span.record("report", end.as_str());
+    if let (Outcome::Failure { retry_timeout, .. }, report::ReportEnd::Confirmed) = (&outcome, end)
+    {
+        shared.remember_failure(&context.task_id, retry_timeout.unwrap_or_default());
+    }
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
 }
 
 /// The outcome to report for how a handler ended (counting errors and panics), or `None`
 /// when there is nothing to report.
-fn outcome_of(end: HandlerEnd, metrics: &Metrics) -> Option<Outcome> {
+fn outcome_of(end: HandlerEnd, context: &TaskContext) -> Option<Outcome> {
+    let metrics = &context.metrics;
     match end {
         HandlerEnd::Returned(Ok(outcome)) => Some(outcome),
         HandlerEnd::Returned(Err(error)) => {
             metrics.inc(|c| &c.handler_errors);
-            tracing::warn!(error = %error, "handler failed");
+            task_event!(warn, context, error = %error, "handler failed");
             Some(failure_from_error(&error))
         }
         HandlerEnd::Panicked(payload) => {
             metrics.inc(|c| &c.handler_panics);
             let message = panic_message(payload);
-            tracing::error!(panic = %message, "handler panicked");
+            task_event!(error, context, panic = %message, "handler panicked");
             Some(Outcome::failure(format!("handler panicked: {message}")))
+        }
+        HandlerEnd::TimedOut(limit) => {
+            metrics.inc(|c| &c.handlers_timed_out);
+            let message = format!("handler exceeded {} s", limit.as_secs_f64());
+            task_event!(error, context, limit_s = limit.as_secs_f64(), "handler ran past its time limit; cancelled, reporting a failure");
+            Some(Outcome::failure(message).details(
+                "The worker stopped waiting for the handler after its max_handler_duration and \
+                 stopped extending the task's lock.",
+            ))
         }
         HandlerEnd::Cancelled => {
             // Only when the runtime shuts down; nothing to report.
-            tracing::warn!("handler cancelled; nothing reported");
+            task_event!(warn, context, "handler cancelled; nothing reported");
             None
         }
     }

@@ -1,12 +1,16 @@
-//! Sending a handler's result to the engine: transient failures are retried while the lock is
-//! held; a lost lock (400) or a vanished task (404) ends the attempt. One result per task.
+//! Sending a handler's result to the engine, acting on what each answer means
+//! ([`super::decision`]): retried while the engine may still take it, turned into a failure
+//! report when the engine refuses it, dropped only when the task is known to be re-locked or
+//! gone, or after the report timeout. One result per task.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use crate::Error;
 
+use super::decision::{decide, Decision, RequestKind};
 use super::handler::{Outcome, TaskContext};
 use super::retry::{Backoff, RetryPolicy};
 
@@ -15,13 +19,15 @@ use super::retry::{Backoff, RetryPolicy};
 pub(crate) enum ReportEnd {
     /// The engine confirmed it.
     Confirmed,
+    /// The engine refused the result, and confirmed the failure reported in its place.
+    RefusedReportedAsFailure,
     /// 404 after an earlier attempt may have reached the engine.
     PresumedApplied,
-    /// 404 at the first attempt.
+    /// 404 with no earlier attempt that may have reached the engine.
     NotFound,
     /// 400: the lock is not (or no longer) ours.
     LockLost,
-    /// Permanent error, or transient errors until the lock expired.
+    /// Given up: an answer retrying cannot fix, or no success within the report timeout.
     Abandoned,
 }
 
@@ -29,12 +35,25 @@ impl ReportEnd {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             ReportEnd::Confirmed => "confirmed",
+            ReportEnd::RefusedReportedAsFailure => "refused_reported_as_failure",
             ReportEnd::PresumedApplied => "presumed_applied",
             ReportEnd::NotFound => "not_found",
             ReportEnd::LockLost => "lock_lost",
             ReportEnd::Abandoned => "abandoned",
         }
     }
+}
+
+/// How the worker reports results.
+#[derive(Debug, Clone)]
+pub(crate) struct ReportSettings {
+    /// Wait between attempts after an answer worth retrying.
+    pub(crate) backoff: Backoff,
+    /// Give up once this long has passed since the first attempt without an answer that ends
+    /// the report.
+    pub(crate) timeout: Duration,
+    /// Retries and retry timeout for a failure report (also one made from a refused result).
+    pub(crate) retry_policy: RetryPolicy,
 }
 
 /// A failure outcome with retries and retry timeout filled in from the policy.
@@ -66,9 +85,18 @@ pub(crate) fn resolve_failure(
     }
 }
 
-async fn send(context: &TaskContext, task_id: &str, outcome: &Outcome) -> Result<(), Error> {
+fn kind_of(outcome: &Outcome) -> RequestKind {
+    match outcome {
+        Outcome::Complete { .. } => RequestKind::Complete,
+        Outcome::Failure { .. } => RequestKind::Failure,
+        Outcome::BpmnError { .. } => RequestKind::BpmnError,
+    }
+}
+
+async fn send(context: &TaskContext, outcome: &Outcome) -> Result<(), Error> {
     let client = &context.client;
     let worker_id = &context.worker_id;
+    let task_id = &*context.task_id;
     // Borrowed: a retried report sends the same outcome again, and nothing here needs a copy.
     match outcome {
         Outcome::Complete {
@@ -123,71 +151,168 @@ async fn send(context: &TaskContext, task_id: &str, outcome: &Outcome) -> Result
     }
 }
 
-/// Whether the request may have reached the engine although no answer came back.
-fn ambiguous(error: &Error) -> bool {
-    error.status().is_none() && error.is_transient()
+/// The failure reported in place of a result the engine refused: the engine's own words, so
+/// the task's retries count down and an incident shows them once none are left.
+fn failure_for_refused(
+    refused: &Outcome,
+    error_type: Option<&str>,
+    message: &str,
+    settings: &ReportSettings,
+    task_retries: Option<i32>,
+) -> Outcome {
+    let what = match refused {
+        Outcome::Complete { .. } => "completion",
+        Outcome::BpmnError { .. } => "BPMN error",
+        Outcome::Failure { .. } => "failure report",
+    };
+    let reason = match error_type {
+        Some(kind) => format!("{kind}: {message}"),
+        None => message.to_owned(),
+    };
+    let outcome =
+        Outcome::failure(format!("the engine refused the {what}: {reason}")).details(format!(
+            "The handler's result was not accepted by the engine and was replaced by this \
+             failure report.\nrefused: {what}\nengine answer: {reason}"
+        ));
+    resolve_failure(outcome, &settings.retry_policy, task_retries)
 }
 
-/// Reports `outcome` for `task_id`, retrying transient failures with `backoff` while the lock
-/// is still held (there is always at least one attempt: the engine accepts a result after the
-/// lock expired as long as nobody else locked the task).
+/// Reports `outcome` for the context's task and acts on every answer as [`decide`] says.
+///
+/// There is always at least one attempt. The local lock clock does not stop the retries: the
+/// engine takes a result after the lock ran out as long as nobody else locked the task, and
+/// says so (400) when someone did.
 pub(crate) async fn report(
     context: &TaskContext,
-    task_id: &str,
     outcome: &Outcome,
-    backoff: &Backoff,
+    settings: &ReportSettings,
+    task_retries: Option<i32>,
 ) -> ReportEnd {
     let metrics = &context.metrics;
+    let started = Instant::now();
+    let mut outcome = Cow::Borrowed(outcome);
+    let mut refused = false;
     let mut attempts = 0u32;
+    let mut failures = 0u32;
     let mut maybe_applied = false;
     loop {
         attempts += 1;
-        let result = send(context, task_id, outcome).await;
-        let error = match result {
+        let error = match send(context, &outcome).await {
             Ok(()) => {
-                match outcome {
+                match &*outcome {
                     Outcome::Complete { .. } => metrics.inc(|c| &c.completed),
                     Outcome::Failure { .. } => metrics.inc(|c| &c.failed),
                     Outcome::BpmnError { .. } => metrics.inc(|c| &c.bpmn_errors),
                 }
-                return ReportEnd::Confirmed;
+                return if refused {
+                    ReportEnd::RefusedReportedAsFailure
+                } else {
+                    ReportEnd::Confirmed
+                };
             }
             Err(e) => e,
         };
-        match error.status().map(|s| s.as_u16()) {
-            Some(404) if maybe_applied => {
-                tracing::info!(task_id, attempts, "task gone after an unanswered attempt; the earlier attempt most likely applied the result");
-                metrics.inc(|c| &c.reports_presumed_applied);
-                return ReportEnd::PresumedApplied;
-            }
-            Some(404) => {
-                tracing::warn!(task_id, error = %error, "task no longer exists; result dropped");
-                metrics.inc(|c| &c.reports_not_found);
-                return ReportEnd::NotFound;
-            }
-            Some(400) => {
-                tracing::warn!(task_id, error = %error, "result refused (lock lost); dropped");
+        let kind = kind_of(&outcome);
+        match decide(kind, &error) {
+            Decision::LockLost => {
+                task_event!(warn, context, attempts, error = %error, "result refused: the lock is held by another worker (or nobody); dropped");
                 metrics.inc(|c| &c.reports_lock_lost);
                 return ReportEnd::LockLost;
             }
-            _ => {}
+            Decision::Gone if maybe_applied => {
+                task_event!(info, context, attempts, "task gone after an unanswered attempt; the earlier attempt most likely applied the result");
+                metrics.inc(|c| &c.reports_presumed_applied);
+                return ReportEnd::PresumedApplied;
+            }
+            Decision::Gone => {
+                task_event!(warn, context, error = %error, "task no longer exists; result dropped");
+                metrics.inc(|c| &c.reports_not_found);
+                return ReportEnd::NotFound;
+            }
+            Decision::Refused {
+                error_type,
+                message,
+            } => {
+                let replacement = match &*outcome {
+                    Outcome::Complete { .. } | Outcome::BpmnError { .. } => {
+                        Some(failure_for_refused(
+                            &outcome,
+                            error_type.as_deref(),
+                            &message,
+                            settings,
+                            task_retries,
+                        ))
+                    }
+                    // A failure whose variables were refused goes again without them (the
+                    // engine converts variables first, so nothing of it was applied).
+                    Outcome::Failure {
+                        variables,
+                        local_variables,
+                        ..
+                    } if variables.is_some() || local_variables.is_some() => {
+                        let mut bare = outcome.clone().into_owned();
+                        if let Outcome::Failure {
+                            variables,
+                            local_variables,
+                            details,
+                            ..
+                        } = &mut bare
+                        {
+                            *variables = None;
+                            *local_variables = None;
+                            let note = format!("\nthe failure's variables were refused: {message}");
+                            details.get_or_insert_with(String::new).push_str(&note);
+                        }
+                        Some(bare)
+                    }
+                    Outcome::Failure { .. } => None,
+                };
+                match replacement {
+                    Some(replacement) => {
+                        task_event!(warn, context, error = %error, outcome = kind_of(&outcome).as_str(), "the engine refused the result; reporting a failure with its reason instead");
+                        metrics.inc(|c| &c.results_refused);
+                        outcome = Cow::Owned(replacement);
+                        refused = true;
+                        failures = 0;
+                        continue;
+                    }
+                    None => {
+                        task_event!(error, context, attempts, error = %error, "the engine refused the failure report; given up");
+                        metrics.inc(|c| &c.reports_abandoned);
+                        return ReportEnd::Abandoned;
+                    }
+                }
+            }
+            Decision::Permanent => {
+                task_event!(error, context, attempts, error = %error, "cannot report the result (an answer retrying cannot fix); given up");
+                metrics.inc(|c| &c.reports_abandoned);
+                return ReportEnd::Abandoned;
+            }
+            decision @ (Decision::Transient { .. }
+            | Decision::Suspended
+            | Decision::Credentials) => {
+                match decision {
+                    Decision::Transient { maybe_applied: m } => {
+                        maybe_applied |= m;
+                        metrics.inc(|c| &c.report_retries);
+                    }
+                    Decision::Suspended => metrics.inc(|c| &c.report_suspended_retries),
+                    _ => metrics.inc(|c| &c.report_credential_retries),
+                }
+                let elapsed = started.elapsed();
+                if elapsed >= settings.timeout {
+                    task_event!(error, context, attempts, error = %error, timeout_s = settings.timeout.as_secs(), "no report got through within the report timeout; given up (the task will be fetched again once its lock runs out)");
+                    metrics.inc(|c| &c.reports_abandoned);
+                    return ReportEnd::Abandoned;
+                }
+                failures = failures.saturating_add(1);
+                let delay = settings
+                    .backoff
+                    .delay(failures)
+                    .min(settings.timeout - elapsed);
+                tracing::debug!(task_id = %context.task_id, attempts, error = %error, delay_ms = delay.as_millis() as u64, "report not taken yet; retrying");
+                tokio::time::sleep(delay).await;
+            }
         }
-        if !error.is_transient() {
-            tracing::error!(task_id, error = %error, "cannot report the result; dropped");
-            metrics.inc(|c| &c.reports_abandoned);
-            return ReportEnd::Abandoned;
-        }
-        maybe_applied |= ambiguous(&error);
-        let remaining = context.lock.remaining();
-        if remaining.is_zero() {
-            tracing::warn!(task_id, attempts, error = %error, "lock expired while retrying the report; dropped");
-            metrics.inc(|c| &c.reports_abandoned);
-            return ReportEnd::Abandoned;
-        }
-        let delay = backoff.delay(attempts).min(remaining);
-        tracing::debug!(task_id, attempts, error = %error, delay_ms = delay.as_millis() as u64, "report failed; retrying");
-        metrics.inc(|c| &c.report_retries);
-        let deadline = Instant::now() + delay;
-        tokio::time::sleep_until(deadline).await;
     }
 }

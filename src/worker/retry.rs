@@ -72,6 +72,11 @@ impl Backoff {
         self
     }
 
+    /// The longest delay this backoff waits.
+    pub fn max_delay(&self) -> Duration {
+        self.max
+    }
+
     /// The delay before the next attempt after `failures` consecutive failures (0: no wait).
     pub fn delay(&self, failures: u32) -> Duration {
         if failures == 0 || self.initial.is_zero() {

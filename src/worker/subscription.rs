@@ -24,6 +24,7 @@ use std::time::Duration;
 pub struct Subscription {
     pub(crate) topic: String,
     pub(crate) lock_duration: Option<Duration>,
+    pub(crate) max_handler_duration: Option<Duration>,
     pub(crate) variables: Option<Vec<String>>,
     pub(crate) local_variables: Option<bool>,
     pub(crate) business_key: Option<String>,
@@ -66,6 +67,14 @@ impl Subscription {
     /// [`lock_extension`](super::WorkerBuilder::lock_extension)).
     pub fn lock_duration(mut self, duration: Duration) -> Self {
         self.lock_duration = Some(duration);
+        self
+    }
+
+    /// How long a handler of this topic may run before the worker stops extending its lock,
+    /// cancels it and reports a failure in its place (overrides the worker's
+    /// [`max_handler_duration`](super::WorkerBuilder::max_handler_duration)).
+    pub fn max_handler_duration(mut self, limit: Duration) -> Self {
+        self.max_handler_duration = Some(limit);
         self
     }
 

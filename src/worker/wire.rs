@@ -24,9 +24,12 @@ pub struct LockedTask {
     pub topic_name: Option<String>,
     /// The worker holding the lock (this worker).
     pub worker_id: Option<String>,
-    /// When the lock expires, on the engine's clock.
+    /// When the lock expires, on the engine's clock (`None` also when the engine wrote it in a
+    /// form this client cannot read: the worker does not need it, so it never fails a task).
+    #[serde(default, deserialize_with = "lenient_date")]
     pub lock_expiration_time: Option<DateTime>,
-    /// When the task was created (engines from 7.21 on).
+    /// When the task was created (engines from 7.21 on; `None` when unreadable, as above).
+    #[serde(default, deserialize_with = "lenient_date")]
     pub create_time: Option<DateTime>,
     /// Retries left; `None` until the task first failed.
     pub retries: Option<i32>,
@@ -60,6 +63,59 @@ pub struct LockedTask {
     pub variables: Option<Variables>,
     /// The activity's extension properties, when requested.
     pub extension_properties: Option<BTreeMap<String, String>>,
+}
+
+/// A date the worker can do without: read when it can be, `None` otherwise (a date in a
+/// format of a differently configured engine, a wrong JSON type).
+fn lenient_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<DateTime>, D::Error> {
+    struct Lenient;
+    impl<'de> serde::de::Visitor<'de> for Lenient {
+        type Value = Option<DateTime>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a date, or anything else (read as no date)")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(DateTime::parse(v).ok())
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(DateTime::from_timestamp_millis(v))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(i64::try_from(v).ok().and_then(DateTime::from_timestamp_millis))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(Lenient)
 }
 
 /// The fetch-and-lock request body.
@@ -182,6 +238,26 @@ mod tests {
         assert_eq!(task.retries, None);
         let vars = task.variables.expect("variables");
         assert_eq!(vars.get::<i64>("amount").expect("amount"), 42);
+        assert!(task.lock_expiration_time.is_some());
+    }
+
+    #[test]
+    fn dates_the_worker_does_not_need_never_fail_a_task() {
+        for date in [
+            r#""2025-01-01T00:00:00""#,
+            "12.5",
+            "true",
+            "[1]",
+            r#"{"a":1}"#,
+            "null",
+        ] {
+            let json = format!(r#"{{"id":"t1","lockExpirationTime":{date},"createTime":{date}}}"#);
+            let task: LockedTask = serde_json::from_str(&json).expect(&json);
+            assert_eq!(task.id.as_deref(), Some("t1"));
+            assert_eq!(task.lock_expiration_time, None, "{date}");
+        }
+        let task: LockedTask =
+            serde_json::from_str(r#"{"lockExpirationTime":1700000000000}"#).expect("millis");
         assert!(task.lock_expiration_time.is_some());
     }
 
