@@ -16,7 +16,8 @@ use tokio::task::JoinHandle;
 use crate::clock::Clock;
 use crate::faults::{Faults, Operation};
 use crate::model::{
-    Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec,
+    CompletionRecord, Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot,
+    TaskSpec,
 };
 use crate::server;
 use crate::state::{self, State};
@@ -402,7 +403,8 @@ impl TestEngine {
             .collect()
     }
 
-    /// The `Completed` event of a task: `(worker id, variables, local variables)`.
+    /// The `Completed` event of a task: `(worker id, variables, local variables)`
+    /// ([`TestEngine::completed`] gives the same with named fields and the time).
     pub fn completion(&self, task_id: &str) -> Option<Completion> {
         self.history(task_id).into_iter().find_map(|e| match e {
             TaskEvent::Completed {
@@ -411,6 +413,26 @@ impl TestEngine {
                 local_variables,
                 ..
             } => Some((worker_id, variables, local_variables)),
+            _ => None,
+        })
+    }
+
+    /// A task's completion with named fields (worker, variables, local variables, time);
+    /// `None` unless the task was completed.
+    pub fn completed(&self, task_id: &str) -> Option<CompletionRecord> {
+        let state = self.shared.lock();
+        state.events(task_id)?.iter().find_map(|e| match e {
+            TaskEvent::Completed {
+                worker_id,
+                variables,
+                local_variables,
+                at,
+            } => Some(CompletionRecord {
+                worker_id: worker_id.clone(),
+                variables: variables.clone(),
+                local_variables: local_variables.clone(),
+                at: *at,
+            }),
             _ => None,
         })
     }

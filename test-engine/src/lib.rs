@@ -34,5 +34,6 @@ pub use clock::Clock;
 pub use engine::{Completion, TestEngine, TestEngineBuilder};
 pub use faults::{FaultAction, FaultBuilder, FaultHandle, Faults, Operation};
 pub use model::{
-    Ending, Incident, LateReport, Outcome, SpecError, Stats, TaskEvent, TaskSnapshot, TaskSpec,
+    CompletionRecord, Ending, Incident, LateReport, Outcome, SpecError, Stats, TaskEvent,
+    TaskSnapshot, TaskSpec,
 };

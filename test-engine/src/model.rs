@@ -420,6 +420,41 @@ pub enum TaskEvent {
     },
 }
 
+/// A task's successful completion, as [`crate::TestEngine::completed`] reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionRecord {
+    /// The worker that completed the task.
+    pub worker_id: String,
+    /// The `variables` sent, by name, as stored typed values (`{"type","value","valueInfo"}`;
+    /// transient ones are not stored and so not here).
+    pub variables: BTreeMap<String, Value>,
+    /// The `localVariables` sent, in the same shape.
+    pub local_variables: BTreeMap<String, Value>,
+    /// Engine time of the completion.
+    pub at: DateTime<Utc>,
+}
+
+impl CompletionRecord {
+    /// The `value` of a variable sent in `variables` (`None` when it was not sent).
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.variables.get(name).and_then(|v| v.get("value"))
+    }
+
+    /// The `value` of a variable sent in `localVariables`.
+    pub fn local_value(&self, name: &str) -> Option<&Value> {
+        self.local_variables.get(name).and_then(|v| v.get("value"))
+    }
+
+    /// The engine type name (`Integer`, `String`, `File`, ...) of a variable sent in
+    /// `variables`.
+    pub fn type_of(&self, name: &str) -> Option<&str> {
+        self.variables
+            .get(name)
+            .and_then(|v| v.get("type"))
+            .and_then(Value::as_str)
+    }
+}
+
 /// An incident opened when a task's retries reached 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
