@@ -24,6 +24,7 @@ mod engine;
 mod error;
 pub mod faults;
 mod fetch;
+mod files;
 pub mod model;
 mod query;
 mod server;

@@ -86,6 +86,30 @@ impl TaskSpec {
         self
     }
 
+    /// Adds a process variable of type `File` holding `content` (stored base64-encoded, as the
+    /// engine receives it), with its file name and, optionally, MIME type. Fetches show it with
+    /// a `null` value; its content is served by
+    /// `GET /process-instance/{id}/variables/{name}/data`.
+    pub fn file_variable(
+        self,
+        name: impl Into<String>,
+        filename: impl Into<String>,
+        mime_type: Option<&str>,
+        content: &[u8],
+    ) -> Self {
+        use base64::Engine as _;
+        let mut info = serde_json::Map::new();
+        info.insert("filename".into(), Value::String(filename.into()));
+        if let Some(mime) = mime_type {
+            info.insert("mimeType".into(), Value::String(mime.to_owned()));
+        }
+        let encoded = base64::engine::general_purpose::STANDARD.encode(content);
+        self.variable(
+            name,
+            serde_json::json!({"type": "File", "value": encoded, "valueInfo": info}),
+        )
+    }
+
     /// Adds variables local to the task's execution from a JSON object.
     pub fn local_variables(mut self, variables: Value) -> Self {
         if let Value::Object(map) = variables {

@@ -26,6 +26,7 @@ use crate::engine::Shared;
 use crate::error::{empty_response, json_response, text_response, ApiError};
 use crate::faults::{FaultAction, Operation};
 use crate::fetch::FetchRequest;
+use crate::files::{self, DataScope};
 use crate::query::{self, Query};
 use crate::variables;
 
@@ -79,6 +80,8 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
 #[derive(Debug, PartialEq)]
 enum Route {
     Op(Operation, Option<String>),
+    /// A binary variable's content: scope, execution or process instance id, variable name.
+    VariableData(DataScope, String, String),
     Engines,
     UnknownEngine(String),
     MethodNotAllowed,
@@ -125,6 +128,21 @@ fn classify(method: &Method, path: &str) -> Route {
             return Route::UnknownEngine(segs[1].clone());
         }
         segs = &segs[2..];
+    }
+    let data_route = match segs {
+        [kind, id, vars, name, data] if data == "data" => match (kind.as_str(), vars.as_str()) {
+            ("process-instance", "variables") => Some((DataScope::Visible, id, name)),
+            ("execution", "localVariables") => Some((DataScope::Local, id, name)),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some((scope, id, name)) = data_route {
+        return if method == Method::GET {
+            Route::VariableData(scope, id.clone(), name.clone())
+        } else {
+            Route::MethodNotAllowed
+        };
     }
     if segs.first().map(String::as_str) != Some("external-task") {
         return Route::NotFound;
@@ -288,6 +306,14 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
         }
         Route::MethodNotAllowed => return empty_response(405),
         Route::NotFound => return empty_response(404),
+        Route::VariableData(scope, id, name) => {
+            if let Some(refusal) = refuse_unauthenticated(&shared, &parts.headers) {
+                return refusal;
+            }
+            let state = shared.lock();
+            return files::variable_data(&state, scope, &id, &name)
+                .unwrap_or_else(|error| error.into_response_with(shared.omit_null_error_codes));
+        }
     };
     shared.counters[operation.index()].fetch_add(1, Ordering::SeqCst);
     let fault = shared.faults.take(operation);
@@ -307,15 +333,8 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
             _ => {}
         }
     }
-    if let Some((user, password)) = &shared.basic_auth {
-        if !authenticated(&parts.headers, user, password) {
-            let mut response = empty_response(401);
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Basic realm=\"default\""),
-            );
-            return response;
-        }
+    if let Some(refusal) = refuse_unauthenticated(&shared, &parts.headers) {
+        return refusal;
     }
     let bytes = match axum::body::to_bytes(AxumBody::new(body), BODY_LIMIT).await {
         Ok(bytes) => bytes,
@@ -349,6 +368,20 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
         response
     };
     with_headers(response, &fired.headers)
+}
+
+/// The engine's 401 when basic authentication is required and the request lacks it.
+fn refuse_unauthenticated(shared: &Shared, headers: &axum::http::HeaderMap) -> Option<Response> {
+    let (user, password) = shared.basic_auth.as_ref()?;
+    if authenticated(headers, user, password) {
+        return None;
+    }
+    let mut response = empty_response(401);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"default\""),
+    );
+    Some(response)
 }
 
 /// Whether the request carries `Authorization: Basic` with exactly these credentials.
@@ -767,5 +800,30 @@ mod tests {
             Route::MethodNotAllowed
         );
         assert_eq!(classify(&Method::GET, "/other"), Route::NotFound);
+        assert_eq!(
+            classify(
+                &Method::GET,
+                "/engine-rest/process-instance/p1/variables/a%20b/data"
+            ),
+            Route::VariableData(DataScope::Visible, "p1".into(), "a b".into())
+        );
+        assert_eq!(
+            classify(
+                &Method::GET,
+                "/engine-rest/engine/default/execution/e1/localVariables/f/data"
+            ),
+            Route::VariableData(DataScope::Local, "e1".into(), "f".into())
+        );
+        assert_eq!(
+            classify(
+                &Method::POST,
+                "/engine-rest/process-instance/p1/variables/f/data"
+            ),
+            Route::MethodNotAllowed
+        );
+        assert_eq!(
+            classify(&Method::GET, "/engine-rest/execution/e1/variables/f/data"),
+            Route::NotFound
+        );
     }
 }

@@ -117,6 +117,8 @@ pub(crate) struct State {
     pub instances: HashMap<String, Scope>,
     /// Local variables per execution.
     pub executions: HashMap<String, Scope>,
+    /// The process instance of each open task's execution.
+    pub execution_instances: HashMap<String, String>,
     /// The events of each open task.
     pub history: HashMap<String, Vec<TaskEvent>>,
     /// Tasks that ended (completed, BPMN error, cancelled), with their events.
@@ -309,6 +311,8 @@ impl State {
             .or_default()
             .extend(root);
         let exec_id = self.next_id(2);
+        self.execution_instances
+            .insert(exec_id.clone(), pi_id.clone());
         if !local.is_empty() {
             self.executions.insert(exec_id.clone(), local);
         }
@@ -535,6 +539,7 @@ impl State {
         if let Some(task) = self.tasks.remove(&seq) {
             self.by_id.remove(&task.id);
             self.executions.remove(&task.exec_id);
+            self.execution_instances.remove(&task.exec_id);
             let mut history = self.history.remove(&task.id).unwrap_or_default();
             history.push(last);
             self.ended.insert(task.id, EndedTask { ending, history });

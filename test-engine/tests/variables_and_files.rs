@@ -66,3 +66,242 @@ async fn completed_names_the_worker_variables_and_time() {
     assert!(engine.completed(&ids[1]).is_none());
     assert!(engine.completed("unknown").is_none());
 }
+
+/// A raw GET: status, content type, content disposition and body bytes.
+async fn download(
+    engine: &TestEngine,
+    path: &str,
+) -> (u16, Option<String>, Option<String>, Vec<u8>) {
+    let response = reqwest::get(format!("{}{path}", engine.base_url()))
+        .await
+        .expect("request reaches the engine");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let status = response.status().as_u16();
+    let body = response.bytes().await.expect("body").to_vec();
+    (status, content_type, disposition, body)
+}
+
+#[tokio::test]
+async fn file_and_bytes_variables_are_served_by_the_content_endpoints() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    let pdf: &[u8] = b"%PDF-1.7\n\x00\xff\xfe binary";
+    let id = engine
+        .create_task(
+            TaskSpec::new("t")
+                .file_variable("doc", "invoice 7.pdf", Some("application/pdf"), pdf)
+                .variable(
+                    "raw",
+                    json!({"type": "Bytes", "value": "AAEC/w=="}),
+                )
+                .variable(
+                    "anon",
+                    json!({"type": "File", "value": "aGk=", "valueInfo": {"filename": "Grüße.bin"}}),
+                )
+                .variable("s", json!("text"))
+                .local_variable(
+                    "note",
+                    json!({"type": "File", "value": "aMOkbGxv",
+                           "valueInfo": {"filename": "n.txt", "mimeType": "text/plain", "encoding": "UTF-8"}}),
+                ),
+        )
+        .expect("valid");
+    let task = engine.task(&id).expect("open");
+    let (pi, exec) = (task.process_instance_id, task.execution_id);
+
+    let (status, content_type, disposition, body) = download(
+        &engine,
+        &format!("/process-instance/{pi}/variables/doc/data"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        disposition.as_deref(),
+        Some("attachment; filename=\"invoice 7.pdf\"")
+    );
+    assert_eq!(body, pdf);
+
+    let (status, content_type, disposition, body) = download(
+        &engine,
+        &format!("/process-instance/{pi}/variables/raw/data"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("application/octet-stream"));
+    assert_eq!(disposition, None);
+    assert_eq!(body, vec![0, 1, 2, 255]);
+
+    let (status, content_type, disposition, body) = download(
+        &engine,
+        &format!("/engine/default/process-instance/{pi}/variables/anon/data"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/octet-stream"),
+        "a file without a MIME type"
+    );
+    assert_eq!(
+        disposition.as_deref(),
+        Some("attachment; filename=\"Gr__e.bin\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.bin")
+    );
+    assert_eq!(body, b"hi");
+
+    // The execution id (as the Java client sends it) sees its local variables and the
+    // process instance's; the process instance id sees only its own.
+    let (status, content_type, _, body) = download(
+        &engine,
+        &format!("/process-instance/{exec}/variables/note/data"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("text/plain; charset=UTF-8"));
+    assert_eq!(String::from_utf8(body).expect("utf-8"), "hällo");
+    assert_eq!(
+        download(
+            &engine,
+            &format!("/process-instance/{exec}/variables/doc/data")
+        )
+        .await
+        .3,
+        pdf
+    );
+    let missing = api
+        .get(&format!("/process-instance/{pi}/variables/note/data"))
+        .await;
+    missing.assert_error(
+        404,
+        "InvalidRequestException",
+        &format!("There is no variable named note in {pi}"),
+    );
+    assert_eq!(missing.body["code"], json!(null));
+
+    // The execution endpoint sees only the execution's own variables.
+    assert_eq!(
+        download(
+            &engine,
+            &format!("/execution/{exec}/localVariables/note/data")
+        )
+        .await
+        .3,
+        b"h\xc3\xa4llo"
+    );
+    api.get(&format!("/execution/{exec}/localVariables/doc/data"))
+        .await
+        .assert_error(
+            404,
+            "InvalidRequestException",
+            &format!("There is no local variable named doc in {exec}"),
+        );
+
+    // Not binary: 400; no such execution: 500; other methods: 405.
+    let reply = api
+        .get(&format!("/process-instance/{pi}/variables/s/data"))
+        .await;
+    let code = reply.assert_error(
+        400,
+        "InvalidRequestException",
+        &format!("The variable s of {pi} holds a String value; only Bytes and File values have content to download"),
+    );
+    assert_eq!(code, json!(null));
+    let code = api
+        .get("/process-instance/nope/variables/doc/data")
+        .await
+        .assert_error(
+            500,
+            "RestException",
+            "Cannot read variable doc: no execution or process instance has the id nope",
+        );
+    assert_eq!(code, json!(0));
+    assert_eq!(
+        api.post(
+            &format!("/process-instance/{pi}/variables/doc/data"),
+            json!({})
+        )
+        .await
+        .status
+        .as_u16(),
+        405
+    );
+
+    // Fetches never inline a file's content.
+    let items = api.fetch("w", "t", 1).await;
+    assert_eq!(
+        items[0]["variables"]["doc"],
+        json!({"type": "File", "value": null,
+               "valueInfo": {"filename": "invoice 7.pdf", "mimeType": "application/pdf"}})
+    );
+    assert_eq!(items[0]["variables"]["raw"]["value"], json!("AAEC/w=="));
+}
+
+#[tokio::test]
+async fn a_file_sent_with_a_completion_is_served_and_the_execution_goes_with_the_task() {
+    let engine = TestEngine::builder()
+        .basic_auth("u", "p")
+        .start()
+        .await
+        .expect("engine");
+    let http = reqwest::Client::new();
+    let id = engine.create_task(TaskSpec::new("t")).expect("valid");
+    let task = engine.task(&id).expect("open");
+    let (pi, exec) = (task.process_instance_id, task.execution_id);
+    let base = engine.base_url();
+    let fetched = http
+        .post(format!("{base}/external-task/fetchAndLock"))
+        .basic_auth("u", Some("p"))
+        .json(&json!({"workerId": "w", "maxTasks": 1,
+                      "topics": [{"topicName": "t", "lockDuration": 1000}]}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(fetched.status().as_u16(), 200);
+    let completed = http
+        .post(format!("{base}/external-task/{id}/complete"))
+        .basic_auth("u", Some("p"))
+        .json(
+            &json!({"workerId": "w", "variables": {"report": {"type": "File", "value": "cmVwb3J0",
+                      "valueInfo": {"filename": "r.csv", "mimeType": "text/csv"}}}}),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(completed.status().as_u16(), 204);
+
+    let url = format!("{base}/process-instance/{pi}/variables/report/data");
+    let anonymous = http.get(&url).send().await.expect("sent");
+    assert_eq!(anonymous.status().as_u16(), 401, "basic auth applies");
+    let response = http
+        .get(&url)
+        .basic_auth("u", Some("p"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/csv")
+    );
+    assert_eq!(response.text().await.expect("body"), "report");
+    // The task's execution ended with it.
+    let gone = http
+        .get(format!(
+            "{base}/execution/{exec}/localVariables/report/data"
+        ))
+        .basic_auth("u", Some("p"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(gone.status().as_u16(), 500);
+}
