@@ -153,7 +153,7 @@ impl FetchRequest {
         let worker_id = body
             .string("workerId")?
             .ok_or_else(|| ApiError::null_value("workerId"))?;
-        let max_tasks = body.prim_int("maxTasks")?;
+        let max_tasks = body.prim_int32("maxTasks")?;
         if max_tasks < 0 {
             return Err(ApiError::process_engine(
                 "maxResults is not greater than or equal to 0",

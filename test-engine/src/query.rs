@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::body::{value_as_bool, value_as_i64, value_as_string, Body};
+use crate::body::{value_as_bool, value_as_i32, value_as_string, Body};
 use crate::date;
 use crate::error::ApiError;
 use crate::state::{State, Task};
@@ -604,7 +604,7 @@ pub(crate) fn bulk_retries(body: &Body) -> Result<i64, ApiError> {
             400,
             "The number of retries cannot be null.",
         )),
-        Some(v) => value_as_i64(v),
+        Some(v) => value_as_i32(v),
     }
 }
 

@@ -443,7 +443,7 @@ async fn dispatch(
             let local = variables::from_request(body.0.get("localVariables")).map_err(plain)?;
             let worker = worker_id(&body)?;
             let with_worker = |e: ApiError| (e, Some(worker.clone()));
-            let retries = body.prim_int("retries").map_err(with_worker)?;
+            let retries = body.prim_int32("retries").map_err(with_worker)?;
             if retries < 0 {
                 return Err(with_worker(ApiError::process_engine(
                     "retries is not greater than or equal to 0",
@@ -600,7 +600,7 @@ async fn dispatch(
         }
         Operation::SetTaskRetries => {
             let body = Body::parse(bytes).map_err(plain)?;
-            let retries = body.int("retries").map_err(plain)?.ok_or_else(|| {
+            let retries = body.int32("retries").map_err(plain)?.ok_or_else(|| {
                 plain(ApiError::invalid_request(
                     400,
                     "The number of retries cannot be null.",

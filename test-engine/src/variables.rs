@@ -204,6 +204,10 @@ fn convert(dto: &Map<String, Value>) -> Result<Value, ApiError> {
     Ok(json!({ "type": kind, "value": normalised, "valueInfo": out_info }))
 }
 
+/// A `Short`/`Integer`/`Long` typed value. The engine uses the value as is only when Jackson
+/// already read it as that Java type; otherwise it has Jackson read the value's text as the
+/// type. So, unlike an integer field of a request body, a fractional value (`5.7`, also `5.0`)
+/// is refused rather than truncated, and so is a value beyond the type's range.
 fn integral(value: &Value, kind: &str, min: i64, max: i64) -> Result<Value, ApiError> {
     let parsed = match value {
         Value::Null => return Ok(Value::Null),

@@ -305,3 +305,215 @@ async fn a_file_sent_with_a_completion_is_served_and_the_execution_goes_with_the
         .expect("sent");
     assert_eq!(gone.status().as_u16(), 500);
 }
+
+#[tokio::test]
+async fn integer_body_fields_truncate_fractions_and_refuse_values_beyond_their_type() {
+    let engine = TestEngine::start().await.expect("engine");
+    engine.clock().freeze();
+    let api = Api::new(&engine);
+    let ids = engine
+        .create_tasks((0..3).map(|_| TaskSpec::new("t")))
+        .expect("valid");
+    let fetch = |max_tasks: serde_json::Value, lock: serde_json::Value| {
+        json!({"workerId": "w", "maxTasks": max_tasks,
+               "topics": [{"topicName": "t", "lockDuration": lock}]})
+    };
+    // maxTasks is an int, lockDuration a long: fractions are cut off.
+    let reply = api
+        .post(
+            "/external-task/fetchAndLock",
+            fetch(json!(1.9), json!(1000.9)),
+        )
+        .await;
+    assert_eq!(
+        reply.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        reply.body
+    );
+    let task = engine.task(&ids[0]).expect("open");
+    assert_eq!(
+        task.lock_expiration_time,
+        Some(engine.now() + chrono::TimeDelta::milliseconds(1000))
+    );
+    for bad in [json!(2147483648i64), json!(2147483647.5), json!("1.5")] {
+        api.post(
+            "/external-task/fetchAndLock",
+            fetch(bad.clone(), json!(1000)),
+        )
+        .await
+        .assert_error(400, "InvalidRequestException", "");
+    }
+    // A long field takes values beyond the int range.
+    let reply = api
+        .post(
+            "/external-task/fetchAndLock",
+            fetch(json!(1), json!(5_000_000_000i64)),
+        )
+        .await;
+    assert_eq!(
+        reply.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        reply.body
+    );
+
+    // failure: retries (int) and retryTimeout (long).
+    api.post(
+        &format!("/external-task/{}/failure", ids[0]),
+        json!({"workerId": "w", "retries": 2.9, "retryTimeout": 1500.7}),
+    )
+    .await
+    .assert_no_content();
+    let snapshot = engine.task(&ids[0]).expect("open");
+    assert_eq!(snapshot.retries, Some(2));
+    assert_eq!(
+        snapshot.lock_expiration_time,
+        Some(engine.now() + chrono::TimeDelta::milliseconds(1500))
+    );
+    api.post(
+        &format!("/external-task/{}/failure", ids[0]),
+        json!({"workerId": "w", "retries": 2147483648i64}),
+    )
+    .await
+    .assert_error(400, "InvalidRequestException", "");
+
+    // priority (Long) and the retries updates (Integer).
+    api.put(
+        &format!("/external-task/{}/priority", ids[2]),
+        json!({"priority": 7.9}),
+    )
+    .await
+    .assert_no_content();
+    api.put(
+        &format!("/external-task/{}/retries", ids[2]),
+        json!({"retries": 4.5}),
+    )
+    .await
+    .assert_no_content();
+    let snapshot = engine.task(&ids[2]).expect("open");
+    assert_eq!((snapshot.priority, snapshot.retries), (7, Some(4)));
+    api.put(
+        "/external-task/retries",
+        json!({"retries": 3.99, "externalTaskIds": [ids[2].clone()]}),
+    )
+    .await
+    .assert_no_content();
+    assert_eq!(engine.task(&ids[2]).and_then(|t| t.retries), Some(3));
+    for retries in [json!(2147483648i64), json!("3.5")] {
+        api.put(
+            "/external-task/retries",
+            json!({"retries": retries, "externalTaskIds": [ids[2].clone()]}),
+        )
+        .await
+        .assert_error(400, "InvalidRequestException", "");
+        api.put(
+            &format!("/external-task/{}/retries", ids[2]),
+            json!({"retries": retries}),
+        )
+        .await
+        .assert_error(400, "InvalidRequestException", "");
+    }
+    assert_eq!(engine.task(&ids[2]).and_then(|t| t.retries), Some(3));
+}
+
+#[tokio::test]
+async fn typed_integer_values_are_refused_when_fractional_or_out_of_range() {
+    let engine = TestEngine::start().await.expect("engine");
+    let api = Api::new(&engine);
+    let id = engine.create_task(TaskSpec::new("t")).expect("valid");
+    let pi = engine.task(&id).expect("open").process_instance_id;
+    api.fetch_ids("w", "t", 1).await;
+    let complete = |vars: serde_json::Value| {
+        let api = &api;
+        let path = format!("/external-task/{id}/complete");
+        async move {
+            api.post(&path, json!({"workerId": "w", "variables": vars}))
+                .await
+        }
+    };
+    let refused = [
+        (
+            json!({"type": "Integer", "value": 2147483648i64}),
+            "2147483648",
+            "Integer",
+            "java.lang.Integer",
+        ),
+        (
+            json!({"type": "Integer", "value": -2147483649i64}),
+            "-2147483649",
+            "Integer",
+            "java.lang.Integer",
+        ),
+        (
+            json!({"type": "Integer", "value": 5.7}),
+            "5.7",
+            "Integer",
+            "java.lang.Integer",
+        ),
+        (
+            json!({"type": "Integer", "value": "5.7"}),
+            "5.7",
+            "Integer",
+            "java.lang.Integer",
+        ),
+        (
+            json!({"type": "Short", "value": 40000}),
+            "40000",
+            "Short",
+            "java.lang.Short",
+        ),
+        (
+            json!({"type": "Long", "value": 5.0}),
+            "5.0",
+            "Long",
+            "java.lang.Long",
+        ),
+        (
+            json!({"type": "Long", "value": 9223372036854775808u64}),
+            "9223372036854775808",
+            "Long",
+            "java.lang.Long",
+        ),
+    ];
+    for (value, shown, kind, class) in refused {
+        let reply = complete(json!({ "v": value })).await;
+        let code = reply.assert_error(
+            400,
+            "InvalidRequestException",
+            &format!("Cannot convert value '{shown}' of type '{kind}' to java type {class}"),
+        );
+        assert_eq!(code, json!(null));
+    }
+    assert_eq!(engine.completed_count(), 0, "nothing was applied");
+    // Seeding checks the same way.
+    assert!(engine
+        .create_task(
+            TaskSpec::new("t").variable("v", json!({"type": "Integer", "value": 2147483648i64}))
+        )
+        .is_err());
+
+    complete(json!({
+        "max": {"type": "Integer", "value": 2147483647},
+        "min": {"type": "Integer", "value": -2147483648i64},
+        "long": {"type": "Long", "value": 9223372036854775807i64},
+        "text": {"type": "Long", "value": " 42 "},
+        "double": {"type": "Double", "value": 5},
+        "untypedWide": {"value": 2147483648i64},
+        "untypedFraction": {"value": 5.7}
+    }))
+    .await
+    .assert_no_content();
+    let vars = engine.process_variables(&pi).expect("instance");
+    let typed = |name: &str| (vars[name]["type"].clone(), vars[name]["value"].clone());
+    assert_eq!(typed("max"), (json!("Integer"), json!(2147483647)));
+    assert_eq!(typed("min"), (json!("Integer"), json!(-2147483648i64)));
+    assert_eq!(
+        typed("long"),
+        (json!("Long"), json!(9223372036854775807i64))
+    );
+    assert_eq!(typed("text"), (json!("Long"), json!(42)));
+    assert_eq!(typed("double"), (json!("Double"), json!(5.0)));
+    assert_eq!(typed("untypedWide"), (json!("Long"), json!(2147483648i64)));
+    assert_eq!(typed("untypedFraction"), (json!("Double"), json!(5.7)));
+}
