@@ -32,6 +32,8 @@ mod tests {
         assert!(error.to_string().contains("lock_duration"), "{error}");
         assert!(check_duration("lock_duration", Duration::ZERO, MIN_LOCK).is_err());
         assert!(check_duration("x", MAX_DURATION, Duration::ZERO).is_ok());
-        assert!(check_duration("x", MAX_DURATION + Duration::from_millis(1), Duration::ZERO).is_err());
+        assert!(
+            check_duration("x", MAX_DURATION + Duration::from_millis(1), Duration::ZERO).is_err()
+        );
     }
 }

@@ -283,16 +283,18 @@ mod tests {
                 "{kind:?}"
             );
         }
-        let unsupported = engine(400, "RestException", "Unsupported value type 'STRING'", None);
+        let unsupported = engine(
+            400,
+            "RestException",
+            "Unsupported value type 'STRING'",
+            None,
+        );
         assert!(matches!(
             decide(RequestKind::Complete, &unsupported),
             Decision::Refused { .. }
         ));
         // A bad extendLock or fetch is the worker's own mistake, not a result to fail.
-        assert_eq!(
-            decide(RequestKind::ExtendLock, &error),
-            Decision::Permanent
-        );
+        assert_eq!(decide(RequestKind::ExtendLock, &error), Decision::Permanent);
         assert_eq!(decide(RequestKind::Fetch, &error), Decision::Permanent);
     }
 
@@ -312,7 +314,10 @@ mod tests {
             "External task with id t1 does not exist",
             Some(0),
         );
-        for kind in REPORTS.into_iter().chain([RequestKind::ExtendLock, RequestKind::Unlock]) {
+        for kind in REPORTS
+            .into_iter()
+            .chain([RequestKind::ExtendLock, RequestKind::Unlock])
+        {
             assert_eq!(decide(kind, &error), Decision::Gone, "{kind:?}");
         }
     }
@@ -420,7 +425,10 @@ mod tests {
             path: "/x".into(),
             source: "token service down".into(),
         };
-        for kind in REPORTS.into_iter().chain([RequestKind::Fetch, RequestKind::ExtendLock]) {
+        for kind in REPORTS
+            .into_iter()
+            .chain([RequestKind::Fetch, RequestKind::ExtendLock])
+        {
             assert_eq!(decide(kind, &auth), Decision::Credentials, "{kind:?}");
         }
     }

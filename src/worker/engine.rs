@@ -112,6 +112,8 @@ impl FetchRequest {
 /// engine has locked all of them.
 #[derive(Debug, Default)]
 pub(crate) struct Fetched {
+    // Boxed on purpose: each task then moves into its job as a pointer (see `fetch`).
+    #[allow(clippy::vec_box)]
     pub(crate) tasks: Vec<Box<LockedTask>>,
     pub(crate) undecodable: Vec<Undecodable>,
 }

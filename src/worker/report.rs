@@ -56,6 +56,50 @@ pub(crate) struct ReportSettings {
     pub(crate) retry_policy: RetryPolicy,
 }
 
+/// The failure a job is reporting, so that the fetch loop can tell when it was applied: the
+/// engine hands the task out again after the retry timeout, showing the reported retries and
+/// message, while the job may still be retrying an attempt whose answer was lost.
+#[derive(Debug, Default)]
+pub(crate) struct PendingFailure {
+    reported: std::sync::Mutex<Option<(i32, String)>>,
+    applied: tokio_util::sync::CancellationToken,
+}
+
+impl PendingFailure {
+    fn guard(&self) -> std::sync::MutexGuard<'_, Option<(i32, String)>> {
+        self.reported.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, outcome: &Outcome) {
+        *self.guard() = match outcome {
+            Outcome::Failure {
+                retries: Some(retries),
+                message,
+                ..
+            } => Some((*retries, message.clone())),
+            _ => None,
+        };
+    }
+
+    /// Whether `task`, just fetched again, shows the failure being reported as applied.
+    pub(crate) fn applied_as(&self, task: &super::LockedTask) -> bool {
+        let guard = self.guard();
+        let Some((retries, message)) = guard.as_ref() else {
+            return false;
+        };
+        // The engine keeps the first 666 characters of a message.
+        task.retries == Some(*retries)
+            && task
+                .error_message
+                .as_deref()
+                .is_some_and(|stored| !stored.is_empty() && message.starts_with(stored))
+    }
+
+    pub(crate) fn mark_applied(&self) {
+        self.applied.cancel();
+    }
+}
+
 /// A failure outcome with retries and retry timeout filled in from the policy.
 pub(crate) fn resolve_failure(
     outcome: Outcome,
@@ -182,11 +226,15 @@ fn failure_for_refused(
 /// There is always at least one attempt. The local lock clock does not stop the retries: the
 /// engine takes a result after the lock ran out as long as nobody else locked the task, and
 /// says so (400) when someone did.
+///
+/// With `pending`, a failure being reported is published to the fetch loop, which signals when
+/// the task came back showing it applied; the report then ends as presumably applied.
 pub(crate) async fn report(
     context: &TaskContext,
     outcome: &Outcome,
     settings: &ReportSettings,
     task_retries: Option<i32>,
+    pending: Option<&PendingFailure>,
 ) -> ReportEnd {
     let metrics = &context.metrics;
     let started = Instant::now();
@@ -195,7 +243,22 @@ pub(crate) async fn report(
     let mut attempts = 0u32;
     let mut failures = 0u32;
     let mut maybe_applied = false;
+    let presumed_applied = || {
+        task_event!(
+            info,
+            context,
+            "the task came back showing the failure applied; not reported again"
+        );
+        metrics.inc(|c| &c.reports_presumed_applied);
+        ReportEnd::PresumedApplied
+    };
     loop {
+        if let Some(pending) = pending {
+            if pending.applied.is_cancelled() {
+                return presumed_applied();
+            }
+            pending.set(&outcome);
+        }
         attempts += 1;
         let error = match send(context, &outcome).await {
             Ok(()) => {
@@ -311,7 +374,13 @@ pub(crate) async fn report(
                     .delay(failures)
                     .min(settings.timeout - elapsed);
                 tracing::debug!(task_id = %context.task_id, attempts, error = %error, delay_ms = delay.as_millis() as u64, "report not taken yet; retrying");
-                tokio::time::sleep(delay).await;
+                match pending {
+                    Some(pending) => tokio::select! {
+                        () = tokio::time::sleep(delay) => {}
+                        () = pending.applied.cancelled() => return presumed_applied(),
+                    },
+                    None => tokio::time::sleep(delay).await,
+                }
             }
         }
     }

@@ -87,7 +87,9 @@ fn lenient_date<'de, D: serde::Deserializer<'de>>(
         }
 
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(i64::try_from(v).ok().and_then(DateTime::from_timestamp_millis))
+            Ok(i64::try_from(v)
+                .ok()
+                .and_then(DateTime::from_timestamp_millis))
         }
 
         fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
@@ -102,12 +104,18 @@ fn lenient_date<'de, D: serde::Deserializer<'de>>(
             Ok(None)
         }
 
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
             while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
             Ok(None)
         }
 
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             while map
                 .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
                 .is_some()

@@ -96,6 +96,9 @@ pub enum FaultAction {
     DropConnection,
     /// Apply the operation, then close the connection without a response.
     DropConnectionAfterApplying,
+    /// Apply the operation, then wait this long before answering (a client that gives up
+    /// meanwhile never learns what the engine did, e.g. which tasks a long poll locked for it).
+    DelayAfterApplying(Duration),
     /// Answer with this engine error (`{"type","message","code"}`, `application/json`) without
     /// applying the operation.
     FailWithError {
@@ -147,6 +150,7 @@ impl FaultAction {
             self,
             FaultAction::FailWithStatusAfterApplying(_)
                 | FaultAction::DropConnectionAfterApplying
+                | FaultAction::DelayAfterApplying(_)
                 | FaultAction::FailWithErrorAfterApplying { .. }
                 | FaultAction::RespondRawAfterApplying { .. }
         )
@@ -337,6 +341,12 @@ impl FaultBuilder {
     /// Wait `delay`, then handle the request normally.
     pub fn delay(mut self, delay: Duration) -> Self {
         self.action = FaultAction::Delay(delay);
+        self
+    }
+
+    /// Apply the operation, then wait `delay` before sending its real response.
+    pub fn delay_after_applying(mut self, delay: Duration) -> Self {
+        self.action = FaultAction::DelayAfterApplying(delay);
         self
     }
 

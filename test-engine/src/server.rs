@@ -269,6 +269,7 @@ fn fault_response(
             Some(response)
         }
         FaultAction::Delay(_)
+        | FaultAction::DelayAfterApplying(_)
         | FaultAction::DropConnection
         | FaultAction::DropConnectionAfterApplying => None,
     }
@@ -361,6 +362,10 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, request: Request<Incomin
     if fired.action == FaultAction::DropConnectionAfterApplying {
         kill.notify_one();
         return std::future::pending().await;
+    }
+    if let FaultAction::DelayAfterApplying(delay) = fired.action {
+        tokio::time::sleep(delay).await;
+        return with_headers(response, &fired.headers);
     }
     let response = if fired.action.applies_operation_first() {
         fault_response(&fired.action, operation, omit_null_code).unwrap_or(response)

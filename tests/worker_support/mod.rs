@@ -121,3 +121,23 @@ pub async fn run_until_all_completed(
     shutdown.shutdown();
     run.await.expect("worker")
 }
+
+/// Runs each named `async fn` (no arguments) as two tests, `NAME::current_thread` and
+/// `NAME::multi_thread`: the worker takes different paths on the two runtime flavours
+/// (`#[tokio::main]` users get the multi-thread one), so every behaviour is checked on both.
+#[macro_export]
+macro_rules! on_both_runtimes {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "current_thread")]
+            async fn current_thread() {
+                super::$name().await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn multi_thread() {
+                super::$name().await
+            }
+        }
+    )*};
+}
