@@ -2,6 +2,7 @@
 //! panics under the retry policy, lock extension, a lock lost during a slow handler, the bound
 //! on concurrent handlers, reports overlapping the next fetch, and subscription options.
 
+#[macro_use]
 mod worker_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +15,45 @@ use camunda7_client::BoxError;
 use camunda7_test_engine::{Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
 use serde_json::json;
 use worker_support::{check_invariant, client, run_until_all_completed, wait_until};
+
+on_both_runtimes!(
+    reports_complete_failure_and_bpmn_error_with_their_variables,
+    handler_errors_and_panics_become_failures_under_the_retry_policy,
+    a_long_handler_keeps_its_lock_by_automatic_extension,
+    a_lock_lost_during_a_slow_handler_drops_the_result,
+    never_runs_more_handlers_than_the_pool_allows,
+    the_next_task_is_fetched_while_a_result_is_reported,
+    subscription_options_reach_the_engine,
+    a_handler_can_extend_its_lock,
+    priority_and_creation_order_reach_the_engine,
+    a_panic_before_the_handler_future_is_a_failure,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_blocking_its_thread_does_not_stop_lock_extension() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("blocking")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .lock_duration(Duration::from_millis(600))
+        .subscribe("blocking", |_task: Task| async {
+            // Blocks its runtime thread for several lock durations.
+            std::thread::sleep(Duration::from_millis(2000));
+            Ok::<_, BoxError>(Outcome::complete())
+        })
+        .build()
+        .expect("worker");
+    let summary = run_until_all_completed(&engine, std::slice::from_ref(&id), worker, || {}).await;
+    // The lock keeper runs on the other thread meanwhile: at least 3 extensions in 2 s of a
+    // 600 ms lock, and the engine never saw the lock run out.
+    assert!(
+        summary.metrics.lock_extensions >= 3,
+        "{:?}",
+        summary.metrics
+    );
+    assert_eq!(summary.metrics.lock_extension_failures, 0);
+    assert_eq!(summary.metrics.completed, 1);
+    check_invariant(&engine, &[id], false);
+}
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -32,7 +72,6 @@ async fn by_amount(task: Task) -> Result<Outcome, BoxError> {
     })
 }
 
-#[tokio::test]
 async fn reports_complete_failure_and_bpmn_error_with_their_variables() {
     let engine = TestEngine::start().await.expect("engine");
     let mut ids = Vec::new();
@@ -159,17 +198,6 @@ async fn a_panic_before_the_handler_future_is_a_failure() {
     run.await.expect("the worker ends");
 }
 
-#[tokio::test]
-async fn a_panic_before_the_handler_future_is_a_failure_on_a_current_thread_runtime() {
-    a_panic_before_the_handler_future_is_a_failure().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panic_before_the_handler_future_is_a_failure_on_a_multi_thread_runtime() {
-    a_panic_before_the_handler_future_is_a_failure().await;
-}
-
-#[tokio::test]
 async fn handler_errors_and_panics_become_failures_under_the_retry_policy() {
     let engine = TestEngine::start().await.expect("engine");
     let erring = engine
@@ -258,7 +286,6 @@ async fn handler_errors_and_panics_become_failures_under_the_retry_policy() {
     check_invariant(&engine, &[erring, panicking, ok], false);
 }
 
-#[tokio::test]
 async fn a_long_handler_keeps_its_lock_by_automatic_extension() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("slow")).expect("task");
@@ -325,7 +352,6 @@ async fn a_long_handler_keeps_its_lock_by_automatic_extension() {
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn a_lock_lost_during_a_slow_handler_drops_the_result() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("slow")).expect("task");
@@ -397,7 +423,6 @@ async fn a_lock_lost_during_a_slow_handler_drops_the_result() {
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn never_runs_more_handlers_than_the_pool_allows() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine
@@ -437,7 +462,6 @@ async fn never_runs_more_handlers_than_the_pool_allows() {
     check_invariant(&engine, &ids, false);
 }
 
-#[tokio::test]
 async fn the_next_task_is_fetched_while_a_result_is_reported() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine
@@ -484,7 +508,6 @@ async fn the_next_task_is_fetched_while_a_result_is_reported() {
     check_invariant(&engine, &ids, false);
 }
 
-#[tokio::test]
 async fn subscription_options_reach_the_engine() {
     let engine = TestEngine::start().await.expect("engine");
     let wanted = engine
@@ -552,7 +575,6 @@ async fn subscription_options_reach_the_engine() {
     check_invariant(&engine, &[wanted], false);
 }
 
-#[tokio::test]
 async fn a_handler_can_extend_its_lock() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("t")).expect("task");
@@ -585,7 +607,6 @@ async fn a_handler_can_extend_its_lock() {
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn priority_and_creation_order_reach_the_engine() {
     let engine = TestEngine::start().await.expect("engine");
     let low = engine
@@ -625,74 +646,6 @@ async fn priority_and_creation_order_reach_the_engine() {
     let order = order.lock().expect("order").clone();
     assert_eq!(order, vec![high.clone(), newest.clone(), low.clone()]);
     check_invariant(&engine, &[low, high, newest], false);
-}
-
-/// A `Write` that appends to a shared buffer, for capturing log output.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn spans_name_the_worker_the_poll_and_the_task_with_its_outcome() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // Current-thread runtime: every spawned task runs on this thread, under this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let engine = TestEngine::start().await.expect("engine");
-    let id = engine.create_task(TaskSpec::new("traced")).expect("task");
-    let worker = Worker::builder(client(&engine))
-        .worker_id("tracer")
-        .subscribe("traced", |_t: Task| async {
-            Ok::<_, BoxError>(Outcome::bpmn_error("E"))
-        })
-        .build()
-        .expect("worker");
-    let metrics = worker.metrics();
-    worker
-        .run_until(async {
-            while metrics.snapshot().bpmn_errors == 0 {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        })
-        .await;
-    let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
-    let task_line = text
-        .lines()
-        .find(|l| l.contains("task done"))
-        .unwrap_or_else(|| panic!("no task line in:\n{text}"));
-    for part in [
-        "task{",
-        "worker_id=tracer",
-        "topic=traced",
-        &format!("task_id={id}"),
-        "outcome=\"bpmn_error\"",
-        "report=\"confirmed\"",
-    ] {
-        assert!(task_line.contains(part), "{part} missing from: {task_line}");
-    }
-    assert!(
-        text.lines()
-            .any(|l| l.contains("poll{worker_id=tracer max_tasks=10") && l.contains("polled")),
-        "no poll span in:\n{text}"
-    );
-    check_invariant(&engine, &[id], false);
 }
 
 #[test]

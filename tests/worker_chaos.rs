@@ -3,6 +3,7 @@
 //! its clock pushed forward so locks expire under running work. The invariant must hold for
 //! every task; the test prints its counts.
 
+#[macro_use]
 mod worker_support;
 
 use std::sync::Arc;
@@ -13,6 +14,8 @@ use camunda7_client::BoxError;
 use camunda7_test_engine::{Operation, TaskSpec, TestEngine};
 use serde_json::json;
 use worker_support::{all_final, check_invariant, client};
+
+on_both_runtimes!(chaos_ten_thousand_tasks_none_lost_none_completed_twice,);
 
 const TASKS: usize = 10_000;
 // Typically 30-60 s in debug on 2 busy cores; the limit only catches a hang.
@@ -58,7 +61,6 @@ fn worker(engine: &TestEngine, id: &str) -> Worker {
         .expect("worker")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chaos_ten_thousand_tasks_none_lost_none_completed_twice() {
     // The handlers' own panics are expected; keep them out of the output.
     let default_hook = std::panic::take_hook();

@@ -2,6 +2,7 @@
 //! dropped after the engine applied a completion; and shutdown during a long poll and during
 //! running handlers.
 
+#[macro_use]
 mod worker_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,6 +14,20 @@ use camunda7_client::BoxError;
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskSpec, TestEngine};
 use worker_support::{all_completed, check_invariant, client, run_until_all_completed, wait_until};
 
+on_both_runtimes!(
+    an_engine_down_at_start_is_picked_up_when_it_comes_up,
+    bursts_of_5xx_are_retried_until_the_results_are_in,
+    a_connection_dropped_after_the_completion_applied_is_not_counted_twice,
+    report_retries_outlast_the_lock_and_stop_at_the_report_timeout,
+    a_task_gone_before_the_report_is_dropped_as_not_found,
+    shutdown_during_a_long_poll_returns_within_a_second,
+    run_until_stops_on_the_signal,
+    shutdown_lets_running_handlers_finish_and_report,
+    the_shutdown_deadline_aborts_handlers_that_do_not_finish,
+    a_single_handler_finishes_on_shutdown_or_is_aborted_at_the_deadline,
+    a_second_signal_aborts_at_once,
+);
+
 const LIMIT: Duration = Duration::from_secs(30);
 
 async fn complete(_task: Task) -> Result<Outcome, BoxError> {
@@ -23,7 +38,6 @@ fn quick_backoff() -> Backoff {
     Backoff::exponential(Duration::from_millis(20), Duration::from_millis(200))
 }
 
-#[tokio::test]
 async fn an_engine_down_at_start_is_picked_up_when_it_comes_up() {
     let engine = TestEngine::start_stopped().await.expect("engine");
     let ids = engine
@@ -63,7 +77,6 @@ async fn an_engine_down_at_start_is_picked_up_when_it_comes_up() {
     assert_eq!(summary.metrics.completed, 20);
 }
 
-#[tokio::test]
 async fn bursts_of_5xx_are_retried_until_the_results_are_in() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine
@@ -97,7 +110,6 @@ async fn bursts_of_5xx_are_retried_until_the_results_are_in() {
     check_invariant(&engine, &ids, false);
 }
 
-#[tokio::test]
 async fn a_connection_dropped_after_the_completion_applied_is_not_counted_twice() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("t")).expect("task");
@@ -133,7 +145,6 @@ async fn a_connection_dropped_after_the_completion_applied_is_not_counted_twice(
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn report_retries_outlast_the_lock_and_stop_at_the_report_timeout() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("t")).expect("task");
@@ -190,7 +201,6 @@ async fn report_retries_outlast_the_lock_and_stop_at_the_report_timeout() {
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn a_task_gone_before_the_report_is_dropped_as_not_found() {
     let engine = TestEngine::start().await.expect("engine");
     let id = engine.create_task(TaskSpec::new("t")).expect("task");
@@ -237,7 +247,6 @@ async fn a_task_gone_before_the_report_is_dropped_as_not_found() {
     check_invariant(&engine, &[id], false);
 }
 
-#[tokio::test]
 async fn shutdown_during_a_long_poll_returns_within_a_second() {
     let engine = TestEngine::start().await.expect("engine");
     let worker = Worker::builder(client(&engine))
@@ -265,7 +274,6 @@ async fn shutdown_during_a_long_poll_returns_within_a_second() {
     assert_eq!(engine.requests(Operation::FetchAndLock), 1);
 }
 
-#[tokio::test]
 async fn run_until_stops_on_the_signal() {
     let engine = TestEngine::start().await.expect("engine");
     let worker = Worker::builder(client(&engine))
@@ -322,7 +330,6 @@ async fn shut_down_while_running(
     summary
 }
 
-#[tokio::test]
 async fn shutdown_lets_running_handlers_finish_and_report() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine
@@ -350,7 +357,6 @@ async fn shutdown_lets_running_handlers_finish_and_report() {
     }
 }
 
-#[tokio::test]
 async fn the_shutdown_deadline_aborts_handlers_that_do_not_finish() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine
@@ -381,7 +387,6 @@ async fn the_shutdown_deadline_aborts_handlers_that_do_not_finish() {
 
 /// With one handler the fetch loop runs the job itself; shutdown must still let it finish (and
 /// report) or abort it at the deadline, exactly as for jobs running beside the loop.
-#[tokio::test]
 async fn a_single_handler_finishes_on_shutdown_or_is_aborted_at_the_deadline() {
     for (sleep, timeout, finishes) in [
         (Duration::from_millis(500), Duration::from_secs(20), true),
@@ -418,7 +423,6 @@ async fn a_single_handler_finishes_on_shutdown_or_is_aborted_at_the_deadline() {
     }
 }
 
-#[tokio::test]
 async fn a_second_signal_aborts_at_once() {
     let engine = TestEngine::start().await.expect("engine");
     let ids = engine

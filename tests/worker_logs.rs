@@ -11,10 +11,10 @@ use std::time::Duration;
 use camunda7_client::worker::{Outcome, Task, Worker};
 use camunda7_client::BoxError;
 use camunda7_test_engine::{Operation, TaskSpec, TestEngine};
+use worker_support::check_invariant;
 use worker_support::{client, wait_until};
 
-/// Everything written by the process-wide WARN subscriber (both tests of this binary share it,
-/// each looks for its own worker id).
+/// A shared buffer that log lines are written to.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -28,25 +28,56 @@ impl Write for Captured {
     }
 }
 
-fn captured() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::WARN)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
+/// What the process-wide subscriber wrote: once with WARN as the level (as `RUST_LOG=warn`,
+/// where the worker's INFO spans are off), once with DEBUG. The tests of this binary share it;
+/// each looks for its own worker id.
+struct Logs {
+    warn: Captured,
+    debug: Captured,
+}
+
+fn logs() -> &'static Logs {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer;
+    static LOGS: OnceLock<Logs> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Logs {
+            warn: Captured::default(),
+            debug: Captured::default(),
+        };
+        let (warn, debug) = (logs.warn.clone(), logs.debug.clone());
+        let subscriber = tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || warn.clone())
+                    .with_filter(tracing_subscriber::filter::LevelFilter::WARN),
+            )
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || debug.clone())
+                    .with_filter(tracing_subscriber::filter::LevelFilter::DEBUG),
+            );
         tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
-        captured
+        logs
     })
 }
 
-on_both_runtimes!(warn_and_error_events_name_the_worker_topic_and_task);
+/// A worker id of its own for each test (both flavours run at once).
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::SeqCst))
+}
+
+on_both_runtimes!(
+    warn_and_error_events_name_the_worker_topic_and_task,
+    spans_name_the_worker_the_poll_and_the_task_with_its_outcome,
+);
 
 async fn warn_and_error_events_name_the_worker_topic_and_task() {
-    let log = captured();
+    let log = &logs().warn;
     let engine = TestEngine::start().await.expect("engine");
     let failing = engine.create_task(TaskSpec::new("logged")).expect("task");
     let gone = engine.create_task(TaskSpec::new("logged")).expect("task");
@@ -55,7 +86,7 @@ async fn warn_and_error_events_name_the_worker_topic_and_task() {
         .on(Operation::Complete)
         .fail_with_status(404)
         .once();
-    let worker_id = format!("logger-{}", std::process::id() ^ fastrand_id());
+    let worker_id = unique("logger");
     let failing_id = failing.clone();
     let worker = Worker::builder(client(&engine))
         .worker_id(worker_id.clone())
@@ -100,9 +131,48 @@ async fn warn_and_error_events_name_the_worker_topic_and_task() {
     }
 }
 
-/// A per-test suffix, so the two flavours' workers are told apart in the shared log.
-fn fastrand_id() -> u32 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    NEXT.fetch_add(1, Ordering::SeqCst) << 16
+async fn spans_name_the_worker_the_poll_and_the_task_with_its_outcome() {
+    let captured = &logs().debug;
+    let worker_id = unique("tracer");
+
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("traced")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .worker_id(worker_id.clone())
+        .subscribe("traced", |_t: Task| async {
+            Ok::<_, BoxError>(Outcome::bpmn_error("E"))
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    worker
+        .run_until(async {
+            while metrics.snapshot().bpmn_errors == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+    let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+    let task_line = text
+        .lines()
+        .find(|l| l.contains("task done") && l.contains(&format!("worker_id={worker_id}")))
+        .unwrap_or_else(|| panic!("no task line in:\n{text}"));
+    for part in [
+        "task{",
+        &format!("worker_id={worker_id}"),
+        "topic=traced",
+        &format!("task_id={id}"),
+        "outcome=\"bpmn_error\"",
+        "report=\"confirmed\"",
+    ] {
+        assert!(task_line.contains(part), "{part} missing from: {task_line}");
+    }
+    assert!(
+        text.lines().any(
+            |l| l.contains(&format!("poll{{worker_id={worker_id} max_tasks=10"))
+                && l.contains("polled")
+        ),
+        "no poll span in:\n{text}"
+    );
+    check_invariant(&engine, &[id], false);
 }
