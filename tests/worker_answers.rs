@@ -92,6 +92,8 @@ on_both_runtimes!(
     a_gateway_error_after_the_engine_applied_a_result_counts_as_presumably_applied,
     durations_too_large_are_refused_at_build_and_by_extend_lock,
     shutdown_gives_back_tasks_it_never_handled,
+    an_answer_slower_than_the_lock_does_not_lose_the_task_to_another_worker,
+    a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again,
 );
 
 async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_reason() {
@@ -774,4 +776,84 @@ async fn shutdown_gives_back_tasks_it_never_handled() {
     for id in &ids {
         assert_eq!(engine.outcome(id), Some(EngineOutcome::Available), "{id}");
     }
+}
+
+async fn an_answer_slower_than_the_lock_does_not_lose_the_task_to_another_worker() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    // The completion takes three lock durations to be answered.
+    engine
+        .faults()
+        .on(Operation::Complete)
+        .delay(Duration::from_millis(1800))
+        .once();
+    let runs = Runs::default();
+    let worker = Worker::builder(client(&engine))
+        .worker_id("slow-answer")
+        .lock_duration(Duration::from_millis(600))
+        .subscribe("t", completing(&runs))
+        .build()
+        .expect("worker");
+    let rival_runs = Runs::default();
+    let rival = Worker::builder(client(&engine))
+        .worker_id("rival")
+        .no_long_polling()
+        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
+        .subscribe("t", completing(&rival_runs))
+        .build()
+        .expect("rival");
+    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
+    let run = tokio::spawn(worker.run());
+    wait_until("our handler runs", LIMIT, || runs.of(&id) == 1).await;
+    let rival_run = tokio::spawn(rival.run());
+    wait_until("completed", LIMIT, || {
+        engine.outcome(&id) == Some(EngineOutcome::Completed)
+    })
+    .await;
+    ours.shutdown();
+    theirs.shutdown();
+    let summary = run.await.expect("worker");
+    rival_run.await.expect("rival");
+    assert_eq!(rival_runs.of(&id), 0, "the rival never got the task");
+    assert_eq!(summary.metrics.completed, 1);
+    assert!(
+        summary.metrics.lock_extensions >= 2,
+        "{:?}",
+        summary.metrics
+    );
+}
+
+async fn a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    // Applied, then a gateway's 504: the worker cannot tell whether the engine has it.
+    engine
+        .faults()
+        .on(Operation::Failure)
+        .respond_raw_after_applying(504, Some("text/plain"), "Gateway Timeout".into())
+        .once();
+    let worker = Worker::builder(client(&engine))
+        .report_backoff(quick())
+        .subscribe("t", |_task: Task| async {
+            Ok::<_, BoxError>(
+                Outcome::failure("not today")
+                    .retries(2)
+                    .retry_timeout(Duration::from_secs(60)),
+            )
+        })
+        .build()
+        .expect("worker");
+    let metrics = worker.metrics();
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("the report ends", LIMIT, || {
+        metrics.snapshot().reports_presumed_applied == 1
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    // Sent once: sending it again would restart the engine's retry timeout.
+    assert_eq!(failures_of(&engine, &id).len(), 1);
+    assert_eq!(engine.requests(Operation::Failure), 1);
+    assert_eq!(summary.metrics.failed, 0, "not confirmed, presumed");
 }

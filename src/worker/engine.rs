@@ -260,6 +260,25 @@ pub(crate) struct QueriedTask {
     pub(crate) topic_name: Option<String>,
 }
 
+/// A task as `GET /external-task/{id}` returns it, with the fields the worker reads.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TaskState {
+    pub(crate) worker_id: Option<String>,
+    pub(crate) retries: Option<i32>,
+    pub(crate) error_message: Option<String>,
+}
+
+/// `GET /external-task/{id}`.
+pub(crate) async fn task_state(client: &Client, task_id: &str) -> Result<TaskState, Error> {
+    client
+        .request(Method::GET, &["external-task", task_id])
+        .send()
+        .await?
+        .json()
+        .await
+}
+
 /// `GET /external-task?workerId=…&locked=true`: the tasks the engine holds locked for
 /// `worker_id` right now.
 pub(crate) async fn locked_by(client: &Client, worker_id: &str) -> Result<Vec<QueriedTask>, Error> {

@@ -84,6 +84,26 @@ async fn keep_locked_until_done(
     lock_extension: Option<f64>,
     limit: Duration,
 ) -> HandlerEnd {
+    keep_locked(handler, context, lock_extension, Some(limit))
+        .await
+        .unwrap_or_else(|| {
+            context.cancel.cancel(CancelReason::TimeLimit);
+            HandlerEnd::TimedOut(limit)
+        })
+}
+
+/// Runs `work` (a handler, or the report of its result) while keeping the task's lock alive
+/// (when `lock_extension` is set), for at most `limit`; `None` when the limit passed first.
+///
+/// A report is kept locked too: an answer slower than the lock, or retries past it, must not
+/// let another worker take the task meanwhile (its result would then be refused).
+pub(super) async fn keep_locked<T>(
+    work: impl std::future::Future<Output = T>,
+    context: &TaskContext,
+    lock_extension: Option<f64>,
+    limit: Option<Duration>,
+) -> Option<T> {
+    let handler = work;
     tokio::pin!(handler);
     // A handler that is done at its first poll never needs the lock kept: the keeper (a timer
     // and an extendLock request) and the time limit are only made, and boxed so that they
@@ -91,24 +111,26 @@ async fn keep_locked_until_done(
     if let Poll::Ready(end) =
         std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await
     {
-        return end;
+        return Some(end);
     }
-    let time_limit = tokio::time::sleep(limit);
+    let time_limit = async {
+        match limit {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::pin!(time_limit);
     let keeper = async {
         match lock_extension {
             Some(fraction) => Box::pin(lock::keep_alive(context, fraction)).await,
-            None => std::future::pending().await,
+            None => std::future::pending::<std::convert::Infallible>().await,
         }
     };
     tokio::pin!(keeper);
     tokio::select! {
         biased;
-        end = &mut handler => end,
-        () = &mut time_limit => {
-            context.cancel.cancel(CancelReason::TimeLimit);
-            HandlerEnd::TimedOut(limit)
-        }
-        () = &mut keeper => unreachable!("the lock keeper never returns"),
+        end = &mut handler => Some(end),
+        () = &mut time_limit => None,
+        never = &mut keeper => match never {},
     }
 }

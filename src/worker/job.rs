@@ -11,7 +11,7 @@ use crate::BoxError;
 
 use super::dispatch::InFlightGuard;
 use super::engine;
-use super::execute::{execute, HandlerEnd};
+use super::execute::{execute, keep_locked, HandlerEnd};
 use super::fetch_loop::{Entry, Shared};
 use super::handler::{Outcome, Task, TaskContext};
 use super::report::{self, PendingFailure, ReportEnd};
@@ -76,14 +76,18 @@ async fn run_task(
     let _report_slot = shared.pool.hand_over(slot).await;
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let end = report::report(
+    let report = report::report(
         context,
         &outcome,
         &shared.report,
         task_retries,
         Some(pending),
-    )
-    .await;
+    );
+    // Without a time limit the report always ends itself (at the latest after the report
+    // timeout).
+    let end = keep_locked(report, context, shared.lock_extension, None)
+        .await
+        .unwrap_or(ReportEnd::Abandoned);
     span.record("report", end.as_str());
     if let (Outcome::Failure { retry_timeout, .. }, ReportEnd::Confirmed) = (&outcome, end) {
         shared.remember_failure(&context.task_id, retry_timeout.unwrap_or_default());

@@ -165,7 +165,7 @@ pub(crate) fn retry_delay(
 /// until the lock is renewed (by [`Task::extend_lock`](super::Task::extend_lock) or a fetch
 /// that locked the task again). Never returns on its own; the caller drops it when the handler
 /// ends.
-pub(crate) async fn keep_alive(context: &TaskContext, fraction: f64) {
+pub(crate) async fn keep_alive(context: &TaskContext, fraction: f64) -> std::convert::Infallible {
     let retry = Backoff::exponential(Duration::from_millis(50), Duration::from_secs(2));
     let mut failures = 0u32;
     loop {
@@ -206,7 +206,9 @@ pub(crate) async fn keep_alive(context: &TaskContext, fraction: f64) {
                 tracing::debug!(task_id = %context.task_id, duration_ms = millis(state.duration), "lock extended");
             }
             Err(e) => match decide(RequestKind::ExtendLock, &e) {
-                Decision::Transient { .. } | Decision::Credentials => {
+                // A suspended task's lock cannot be extended until it is activated again; the
+                // lock is still ours meanwhile.
+                Decision::Transient { .. } | Decision::Credentials | Decision::Suspended => {
                     failures = failures.saturating_add(1);
                     tracing::debug!(task_id = %context.task_id, error = %e, "lock extension failed; retrying");
                 }

@@ -87,16 +87,62 @@ impl PendingFailure {
         let Some((retries, message)) = guard.as_ref() else {
             return false;
         };
-        // The engine keeps the first 666 characters of a message.
-        task.retries == Some(*retries)
-            && task
-                .error_message
-                .as_deref()
-                .is_some_and(|stored| !stored.is_empty() && message.starts_with(stored))
+        shows_failure(
+            task.retries,
+            task.error_message.as_deref(),
+            *retries,
+            message,
+        )
     }
 
     pub(crate) fn mark_applied(&self) {
         self.applied.cancel();
+    }
+}
+
+/// Whether a task with `retries` and `stored` as its error message shows the failure
+/// (`reported_retries`, `message`) as applied. The engine keeps the first 666 characters of a
+/// message.
+fn shows_failure(
+    retries: Option<i32>,
+    stored: Option<&str>,
+    reported_retries: i32,
+    message: &str,
+) -> bool {
+    retries == Some(reported_retries)
+        && stored.is_some_and(|stored| !stored.is_empty() && message.starts_with(stored))
+}
+
+/// After an attempt whose answer was lost, whether the failure it carried was applied: the
+/// task then shows its retries and message, and is still held by this worker (a failure keeps
+/// the worker's id on the task during the retry timeout). A failure is not idempotent in the
+/// engine (its retry timeout starts again), so it is looked up before it is sent again.
+async fn failure_applied(context: &TaskContext, outcome: &Outcome) -> Option<ReportEnd> {
+    let Outcome::Failure {
+        retries: Some(retries),
+        message,
+        ..
+    } = outcome
+    else {
+        return None;
+    };
+    match super::engine::task_state(&context.client, &context.task_id).await {
+        Ok(state)
+            if state.worker_id.as_deref() == Some(&*context.worker_id)
+                && shows_failure(
+                    state.retries,
+                    state.error_message.as_deref(),
+                    *retries,
+                    message,
+                ) =>
+        {
+            Some(ReportEnd::PresumedApplied)
+        }
+        Err(error) if decide(RequestKind::Failure, &error) == Decision::Gone => {
+            Some(ReportEnd::PresumedApplied)
+        }
+        // Not applied, or nothing known: send it again.
+        _ => None,
     }
 }
 
@@ -380,6 +426,15 @@ pub(crate) async fn report(
                         () = pending.applied.cancelled() => return presumed_applied(),
                     },
                     None => tokio::time::sleep(delay).await,
+                }
+                if matches!(
+                    decision,
+                    Decision::Transient {
+                        maybe_applied: true
+                    }
+                ) && failure_applied(context, &outcome).await.is_some()
+                {
+                    return presumed_applied();
                 }
             }
         }
