@@ -113,36 +113,39 @@ fn shows_failure(
         && stored.is_some_and(|stored| !stored.is_empty() && message.starts_with(stored))
 }
 
+/// What looking up a failure's task says about an earlier attempt whose answer was lost.
+enum Lookup {
+    /// The task shows the failure (or is gone): the attempt was applied.
+    Applied,
+    /// The task does not show it: send the failure again.
+    NotApplied,
+    /// The lookup itself failed: try it again later.
+    Unknown,
+}
+
 /// After an attempt whose answer was lost, whether the failure it carried was applied: the
 /// task then shows its retries and message, and is still held by this worker (a failure keeps
 /// the worker's id on the task during the retry timeout). A failure is not idempotent in the
-/// engine (its retry timeout starts again), so it is looked up before it is sent again.
-async fn failure_applied(context: &TaskContext, outcome: &Outcome) -> Option<ReportEnd> {
-    let Outcome::Failure {
-        retries: Some(retries),
-        message,
-        ..
-    } = outcome
-    else {
-        return None;
-    };
+/// engine (its retry timeout starts again, its incident may be raised twice), so it is looked
+/// up before it is sent again.
+async fn lookup_failure(context: &TaskContext, retries: i32, message: &str) -> Lookup {
     match super::engine::task_state(&context.client, &context.task_id).await {
-        Ok(state)
-            if state.worker_id.as_deref() == Some(&*context.worker_id)
+        Ok(state) => {
+            let shown = state.worker_id.as_deref() == Some(&*context.worker_id)
                 && shows_failure(
                     state.retries,
                     state.error_message.as_deref(),
-                    *retries,
+                    retries,
                     message,
-                ) =>
-        {
-            Some(ReportEnd::PresumedApplied)
+                );
+            if shown {
+                Lookup::Applied
+            } else {
+                Lookup::NotApplied
+            }
         }
-        Err(error) if decide(RequestKind::Failure, &error) == Decision::Gone => {
-            Some(ReportEnd::PresumedApplied)
-        }
-        // Not applied, or nothing known: send it again.
-        _ => None,
+        Err(error) if decide(RequestKind::Failure, &error) == Decision::Gone => Lookup::Applied,
+        Err(_) => Lookup::Unknown,
     }
 }
 
@@ -298,12 +301,44 @@ pub(crate) async fn report(
         metrics.inc(|c| &c.reports_presumed_applied);
         ReportEnd::PresumedApplied
     };
+    // Set after an attempt whose answer was lost: a failure is looked up before it is sent
+    // again.
+    let mut verify = false;
     loop {
         if let Some(pending) = pending {
             if pending.applied.is_cancelled() {
                 return presumed_applied();
             }
             pending.set(&outcome);
+        }
+        if let (
+            true,
+            Outcome::Failure {
+                retries: Some(retries),
+                message,
+                ..
+            },
+        ) = (verify, &*outcome)
+        {
+            match lookup_failure(context, *retries, message).await {
+                Lookup::Applied => return presumed_applied(),
+                Lookup::NotApplied => verify = false,
+                Lookup::Unknown => {
+                    let elapsed = started.elapsed();
+                    if elapsed >= settings.timeout {
+                        task_event!(error, context, attempts, timeout_s = settings.timeout.as_secs(), "cannot tell whether the failure report got through within the report timeout; given up");
+                        metrics.inc(|c| &c.reports_abandoned);
+                        return ReportEnd::Abandoned;
+                    }
+                    failures = failures.saturating_add(1);
+                    let delay = settings
+                        .backoff
+                        .delay(failures)
+                        .min(settings.timeout - elapsed);
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
         }
         attempts += 1;
         let error = match send(context, &outcome).await {
@@ -432,9 +467,8 @@ pub(crate) async fn report(
                     Decision::Transient {
                         maybe_applied: true
                     }
-                ) && failure_applied(context, &outcome).await.is_some()
-                {
-                    return presumed_applied();
+                ) {
+                    verify = true;
                 }
             }
         }

@@ -14,6 +14,9 @@ use super::fetch_loop::{log_join_error, Worker};
 use super::handler::CancelReason;
 use super::metrics::MetricsSnapshot;
 
+/// How long the shutdown waits before it looks again for tasks locked by abandoned polls.
+const STRANDED_SETTLE: Duration = Duration::from_millis(200);
+
 /// Requests a shutdown of a running [`Worker`]; cheap to clone.
 ///
 /// The first [`shutdown`](ShutdownHandle::shutdown) is graceful: the in-flight long poll is
@@ -119,11 +122,24 @@ impl Worker {
         while let Some(result) = jobs.join_next().await {
             log_join_error(result);
         }
-        let unlocked_at_shutdown = if cancelled_a_fetch && !abort.is_cancelled() {
-            self.give_back_stranded(&aborted_tasks).await
-        } else {
-            0
-        };
+        let mut unlocked_at_shutdown = 0;
+        if cancelled_a_fetch && !abort.is_cancelled() {
+            // The engine may still be running the cancelled poll (it does not notice that
+            // nobody waits for the answer), and with other workers shutting down at the same
+            // time their abandoned polls may take tasks one of them just gave back. Each such
+            // poll locks tasks at most once; looking again a moment after every sweep that
+            // found something catches those, within the shutdown deadline.
+            let until = signalled + self.shutdown_timeout;
+            unlocked_at_shutdown += self.give_back_stranded(&aborted_tasks).await;
+            while Instant::now() + STRANDED_SETTLE < until {
+                tokio::time::sleep(STRANDED_SETTLE).await;
+                let found = self.give_back_stranded(&aborted_tasks).await;
+                unlocked_at_shutdown += found;
+                if found == 0 {
+                    break;
+                }
+            }
+        }
         let summary = Summary {
             metrics: metrics.snapshot(),
             elapsed: started.elapsed(),
