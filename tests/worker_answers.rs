@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use camunda7_client::worker::{Backoff, CancelReason, Outcome, RetryPolicy, Task, Worker};
+use camunda7_client::worker::{
+    Backoff, CancelReason, Outcome, RefusedResults, RetryPolicy, Task, Worker,
+};
 use camunda7_client::{Auth, BoxError, Client, Error};
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
 use serde_json::json;
@@ -94,6 +96,7 @@ on_both_runtimes!(
     shutdown_gives_back_tasks_it_never_handled,
     an_answer_slower_than_the_lock_does_not_lose_the_task_to_another_worker,
     a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again,
+    a_refused_result_can_become_an_incident_at_once,
 );
 
 async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_reason() {
@@ -856,4 +859,54 @@ async fn a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again() 
     assert_eq!(failures_of(&engine, &id).len(), 1);
     assert_eq!(engine.requests(Operation::Failure), 1);
     assert_eq!(summary.metrics.failed, 0, "not confirmed, presumed");
+}
+
+async fn a_refused_result_can_become_an_incident_at_once() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    engine
+        .faults()
+        .on(Operation::BpmnError)
+        .fail_with_error(
+            500,
+            "ProcessEngineException",
+            "ENGINE-13033 Propagation of bpmn error NOPE failed. ",
+            Some(0),
+        )
+        .always();
+    let runs = Runs::default();
+    let handler = {
+        let runs = runs.clone();
+        move |task: Task| {
+            runs.record(&task);
+            futures_ready::ready(Outcome::bpmn_error("NOPE"))
+        }
+    };
+    let worker = Worker::builder(client(&engine))
+        .retry_policy(RetryPolicy::new().retries(5))
+        .refused_results(RefusedResults::Incident)
+        .subscribe("t", handler)
+        .build()
+        .expect("worker");
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    wait_until("an incident", LIMIT, || {
+        engine.outcome(&id) == Some(EngineOutcome::Incident)
+    })
+    .await;
+    shutdown.shutdown();
+    let summary = run.await.expect("worker");
+    let failures = failures_of(&engine, &id);
+    assert_eq!(failures.len(), 1);
+    assert_eq!(
+        failures[0].1, 0,
+        "no retries left, whatever the policy gives"
+    );
+    assert!(failures[0]
+        .0
+        .as_deref()
+        .unwrap_or_default()
+        .contains("ENGINE-13033"));
+    assert_eq!(runs.of(&id), 1);
+    assert_eq!(summary.metrics.results_refused, 1);
 }

@@ -13,7 +13,7 @@ use super::fetch_loop::{Entry, Shared, Worker};
 use super::handler::Handler;
 use super::metrics::Metrics;
 use super::pool::Pool;
-use super::report::ReportSettings;
+use super::report::{RefusedResults, ReportSettings};
 use super::retry::{Backoff, RetryPolicy};
 use super::shutdown::ShutdownHandle;
 use super::subscription::Subscription;
@@ -48,6 +48,7 @@ pub struct WorkerBuilder {
     pub(super) empty_poll_backoff: Option<Backoff>,
     pub(super) report_backoff: Backoff,
     pub(super) report_timeout: Duration,
+    pub(super) refused_results: RefusedResults,
     pub(super) max_handler_duration: Duration,
     pub(super) shutdown_timeout: Duration,
     pub(super) subscriptions: Vec<(Subscription, Arc<dyn Handler>)>,
@@ -169,6 +170,13 @@ impl WorkerBuilder {
         self
     }
 
+    /// What a result the engine refused for good becomes (default: a failure carrying the
+    /// engine's reason under the retry policy; see [`RefusedResults`]).
+    pub fn refused_results(mut self, policy: RefusedResults) -> Self {
+        self.refused_results = policy;
+        self
+    }
+
     /// How long the worker keeps trying to report one result (default 5 min). The engine
     /// takes a result after the lock ran out as long as nobody else locked the task, so
     /// retries are not bounded by the lock; they stop early when the engine says the task was
@@ -243,6 +251,11 @@ impl WorkerBuilder {
         check_duration(
             "report_backoff (its cap)",
             self.report_backoff.max_delay(),
+            Duration::ZERO,
+        )?;
+        check_duration(
+            "retry_policy (its retry timeout cap)",
+            self.retry_policy.max_timeout(),
             Duration::ZERO,
         )?;
         check_duration(
@@ -321,6 +334,7 @@ impl WorkerBuilder {
                     backoff: self.report_backoff,
                     timeout: self.report_timeout,
                     retry_policy: self.retry_policy,
+                    refused: self.refused_results,
                 },
                 lock_extension: self.lock_extension,
                 in_flight: Mutex::new(HashMap::default()),

@@ -19,7 +19,7 @@ use super::engine;
 use super::handler::Handler;
 use super::metrics::Metrics;
 use super::pool::Pool;
-use super::report::ReportSettings;
+use super::report::{RefusedResults, ReportSettings};
 use super::retry::{Backoff, RetryPolicy};
 use super::shutdown::{ShutdownHandle, Summary};
 use super::HashMap;
@@ -122,6 +122,7 @@ impl Worker {
                 Duration::from_secs(5),
             ),
             report_timeout: Duration::from_secs(300),
+            refused_results: RefusedResults::default(),
             max_handler_duration: Duration::from_secs(3600),
             shutdown_timeout: Duration::from_secs(30),
             subscriptions: Vec::new(),

@@ -138,6 +138,7 @@ pub use builder::{SortOrder, WorkerBuilder};
 pub use fetch_loop::Worker;
 pub use handler::{CancelReason, Handler, HandlerFuture, Outcome, Task};
 pub use metrics::{Metrics, MetricsSnapshot};
+pub use report::RefusedResults;
 pub use retry::{Backoff, RetryPolicy};
 pub use shutdown::{ShutdownHandle, Summary};
 pub use subscription::Subscription;

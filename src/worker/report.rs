@@ -54,6 +54,26 @@ pub(crate) struct ReportSettings {
     pub(crate) timeout: Duration,
     /// Retries and retry timeout for a failure report (also one made from a refused result).
     pub(crate) retry_policy: RetryPolicy,
+    /// What a result the engine refused becomes.
+    pub(crate) refused: RefusedResults,
+}
+
+/// What the worker reports in place of a result the engine refused for good: a completion
+/// or BPMN error with a variable it cannot convert, a process that cannot be resumed (see the
+/// answer table in the [`worker`](super) module docs). Set with
+/// [`WorkerBuilder::refused_results`](super::WorkerBuilder::refused_results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RefusedResults {
+    /// A failure carrying the engine's reason, with retries and retry timeout from the
+    /// worker's [`RetryPolicy`]: the handler runs again until the retries are used up, then an
+    /// incident shows the reason (the default; a refusal that a new run can get past, such as
+    /// a listener failing for a moment, then heals by itself).
+    #[default]
+    FailureWithRetries,
+    /// A failure carrying the engine's reason with no retries left: an incident at once, for
+    /// teams that treat every refusal as a modelling or data error for a person to look at.
+    Incident,
 }
 
 /// The failure a job is reporting, so that the fetch loop can tell when it was applied: the
@@ -267,7 +287,14 @@ fn failure_for_refused(
             "The handler's result was not accepted by the engine and was replaced by this \
              failure report.\nrefused: {what}\nengine answer: {reason}"
         ));
-    resolve_failure(outcome, &settings.retry_policy, task_retries)
+    match settings.refused {
+        RefusedResults::FailureWithRetries => {
+            resolve_failure(outcome, &settings.retry_policy, task_retries)
+        }
+        RefusedResults::Incident => {
+            resolve_failure(outcome.retries(0), &settings.retry_policy, task_retries)
+        }
+    }
 }
 
 /// Reports `outcome` for the context's task and acts on every answer as [`decide`] says.

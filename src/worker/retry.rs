@@ -169,6 +169,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest retry timeout this policy reports.
+    pub fn max_timeout(&self) -> Duration {
+        self.max_timeout
+    }
+
     /// The retries and retry timeout to report for a task whose current `retries` is `current`.
     pub fn next(&self, current: Option<i32>) -> (i32, Duration) {
         let (remaining, failures) = match current {
