@@ -26,10 +26,15 @@ async fn charge_card(task: Task) -> Result<Outcome, BoxError> {
         Outcome::failure("card expired")
             .details(format!("amount {amount}: the card on file expired"))
             .retries(0)
+            .into()
     } else if amount % 10 == 0 {
-        Outcome::bpmn_error("CARD_DECLINED").message("declined by the issuer")
+        Outcome::bpmn_error("CARD_DECLINED")
+            .message("declined by the issuer")
+            .into()
     } else {
-        Outcome::complete().variable("receipt", format!("R-{amount:06}"))
+        Outcome::complete()
+            .variable("receipt", format!("R-{amount:06}"))
+            .into()
     })
 }
 
@@ -37,8 +42,10 @@ async fn charge_card(task: Task) -> Result<Outcome, BoxError> {
 async fn send_receipt(task: Task) -> Result<Outcome, BoxError> {
     let email: Option<String> = task.variables().get_opt("email")?;
     Ok(match email {
-        Some(_) => Outcome::complete().variable("receiptSent", true),
-        None => Outcome::bpmn_error("NO_EMAIL").message("customer has no e-mail address"),
+        Some(_) => Outcome::complete().variable("receiptSent", true).into(),
+        None => Outcome::bpmn_error("NO_EMAIL")
+            .message("customer has no e-mail address")
+            .into(),
     })
 }
 

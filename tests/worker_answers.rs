@@ -54,8 +54,8 @@ mod futures_ready {
     use camunda7_client::worker::Outcome;
     use camunda7_client::BoxError;
     pub type Ready = std::future::Ready<Result<Outcome, BoxError>>;
-    pub fn ready(outcome: Outcome) -> Ready {
-        std::future::ready(Ok(outcome))
+    pub fn ready(outcome: impl Into<Outcome>) -> Ready {
+        std::future::ready(Ok(outcome.into()))
     }
 }
 
@@ -119,7 +119,6 @@ async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_r
         .subscribe("t", completing(&runs))
         .build()
         .expect("worker");
-    let metrics = worker.metrics();
     let shutdown = worker.shutdown_handle();
     let run = tokio::spawn(worker.run());
     wait_until("an incident", LIMIT, || {
@@ -493,12 +492,13 @@ async fn a_failure_applied_without_an_answer_is_not_reported_again_on_the_next_l
             runs.record(&task);
             let first = task.retries().is_none();
             async move {
-                Ok::<_, BoxError>(if first {
+                Ok::<Outcome, BoxError>(if first {
                     Outcome::failure("boom")
                         .retries(3)
                         .retry_timeout(Duration::ZERO)
+                        .into()
                 } else {
-                    Outcome::complete()
+                    Outcome::complete().into()
                 })
             }
         }

@@ -62,13 +62,16 @@ async fn by_amount(task: Task) -> Result<Outcome, BoxError> {
     Ok(match amount % 3 {
         0 => Outcome::complete()
             .variable("doubled", amount * 2)
-            .local_variable("seenBy", task.worker_id().to_owned()),
+            .local_variable("seenBy", task.worker_id().to_owned())
+            .into(),
         1 => Outcome::failure("amount not accepted")
             .details(format!("amount {amount}"))
-            .retries(0),
+            .retries(0)
+            .into(),
         _ => Outcome::bpmn_error("REJECTED")
             .message("rejected by rule")
-            .variable("reason", "rule"),
+            .variable("reason", "rule")
+            .into(),
     })
 }
 

@@ -64,11 +64,11 @@ async fn chaotic(task: Task) -> Result<Outcome, BoxError> {
         tokio::time::sleep(Duration::from_millis((n % 20) as u64)).await;
     }
     match kind.as_str() {
-        "fail" => Ok(Outcome::failure(format!("chaos failure {n}"))),
-        "bpmn" => Ok(Outcome::bpmn_error("CHAOS").variable("n", n)),
+        "fail" => Ok(Outcome::failure(format!("chaos failure {n}")).into()),
+        "bpmn" => Ok(Outcome::bpmn_error("CHAOS").variable("n", n).into()),
         "error" => Err(format!("chaos error {n}").into()),
         "panic" => panic!("chaos panic {n}"),
-        _ => Ok(Outcome::complete().variable("done", n)),
+        _ => Ok(Outcome::complete().variable("done", n).into()),
     }
 }
 

@@ -31,7 +31,7 @@ on_both_runtimes!(
 const LIMIT: Duration = Duration::from_secs(30);
 
 async fn complete(_task: Task) -> Result<Outcome, BoxError> {
-    Ok(Outcome::complete())
+    Ok(Outcome::complete().into())
 }
 
 fn quick_backoff() -> Backoff {
@@ -303,7 +303,7 @@ fn sleeper(
         Box::pin(async move {
             running.fetch_add(1, Ordering::SeqCst);
             tokio::time::sleep(for_).await;
-            Ok(Outcome::complete())
+            Ok(Outcome::complete().into())
         })
     }
 }

@@ -96,7 +96,7 @@ async fn warn_and_error_events_name_the_worker_topic_and_task() {
                 if fail {
                     Err::<Outcome, BoxError>("the handler's own error".into())
                 } else {
-                    Ok(Outcome::complete())
+                    Ok(Outcome::complete().into())
                 }
             }
         })

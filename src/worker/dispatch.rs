@@ -15,9 +15,10 @@ use tracing::Instrument;
 use super::decision::{decide, Decision, RequestKind};
 use super::engine;
 use super::fetch_loop::{Shared, Worker};
-use super::handler::{Cancellation, Outcome, Task, TaskContext};
+use super::handler::{Cancellation, Task, TaskContext};
 use super::job::Job;
 use super::lock::LockState;
+use super::outcome::Outcome;
 use super::report::{self, PendingFailure};
 use super::wire::LockedTask;
 
@@ -79,14 +80,20 @@ impl Worker {
         let context = self.context(Arc::from(topic), Arc::from(id.as_str()), lock);
         let outcome =
             Outcome::failure(format!("the worker cannot read this task: {}", bad.problem));
-        let outcome =
-            report::resolve_failure(outcome, &self.shared.report.retry_policy, bad.retries);
+        let outcome = report::resolve_failure(
+            outcome.into(),
+            &self.shared.report.retry_policy,
+            bad.retries,
+        );
         let shared = self.shared.clone();
         jobs.spawn(async move {
             let end = report::report(&context, &outcome, &shared.report, bad.retries, None).await;
             if end == report::ReportEnd::Confirmed {
-                if let Outcome::Failure { retry_timeout, .. } = &outcome {
-                    shared.remember_failure(&context.task_id, retry_timeout.unwrap_or_default());
+                if let Outcome::Failure(failure) = &outcome {
+                    shared.remember_failure(
+                        &context.task_id,
+                        failure.retry_timeout.unwrap_or_default(),
+                    );
                 }
             }
         });
@@ -95,7 +102,7 @@ impl Worker {
     /// A task's context: the client, ids, a fresh lock from now, and its cancellation.
     fn context(&self, topic: Arc<str>, task_id: Arc<str>, lock: Duration) -> TaskContext {
         TaskContext {
-            client: self.shared.client.clone(),
+            client: Some(self.shared.client.clone()),
             worker_id: self.shared.worker_id.clone(),
             topic,
             task_id,
@@ -188,7 +195,7 @@ impl Worker {
         );
         span.follows_from(poll_span);
         let context = TaskContext {
-            client: self.shared.client.clone(),
+            client: Some(self.shared.client.clone()),
             worker_id: self.shared.worker_id.clone(),
             topic: entry.topic.clone(),
             task_id: task_id.clone(),
@@ -199,6 +206,7 @@ impl Worker {
         let task = Task {
             raw,
             context: context.clone(),
+            files: None,
         };
         self.shared.metrics.inc(|c| &c.handlers_started);
         let job = Job {

@@ -14,8 +14,9 @@ use tracing::Instrument;
 
 use crate::BoxError;
 
-use super::handler::{CancelReason, Handler, Outcome, Task, TaskContext};
+use super::handler::{CancelReason, Handler, Task, TaskContext};
 use super::lock;
+use super::outcome::Outcome;
 
 /// How a handler ended.
 pub(super) enum HandlerEnd {

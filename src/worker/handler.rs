@@ -12,6 +12,7 @@ use crate::{BoxError, Client, Error};
 
 use super::lock::LockState;
 use super::metrics::Metrics;
+use super::outcome::Outcome;
 
 /// The future a [`Handler`] returns.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Outcome, BoxError>> + Send>>;
@@ -19,15 +20,31 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Outcome, BoxError>> 
 /// Handles the tasks of one topic.
 ///
 /// Implemented for every async function or closure `Fn(Task) -> impl Future<Output =
-/// Result<Outcome, E>>` whose error converts into a boxed error (`anyhow::Error`, `std::io::Error`,
-/// `String`, any `std::error::Error + Send + Sync`), so a handler is usually just:
+/// Result<O, E>>` whose outcome converts into an [`Outcome`] (the enum, or one of its builders)
+/// and whose error converts into a boxed error (`anyhow::Error`, `std::io::Error`, `String`,
+/// any `std::error::Error + Send + Sync`), so a handler is usually just:
 ///
 /// ```
 /// use camunda7_client::worker::{Outcome, Task};
 /// async fn charge(task: Task) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
 ///     let amount: i64 = task.variables().get("amount")?;
-///     Ok(Outcome::complete().variable("charged", amount))
+///     Ok(Outcome::complete().variable("charged", amount).into())
 /// }
+/// ```
+///
+/// It needs no engine to be tested: build its [`Task`] with [`Task::builder`].
+///
+/// ```
+/// # use camunda7_client::worker::{Outcome, Task};
+/// # async fn charge(task: Task) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
+/// #     let amount: i64 = task.variables().get("amount")?;
+/// #     Ok(Outcome::complete().variable("charged", amount).into())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let task = Task::builder("charge-card").variable("amount", 42_i64).build();
+/// let outcome = charge(task).await.expect("charged");
+/// assert_eq!(outcome, Outcome::complete().variable("charged", 42_i64));
+/// # }
 /// ```
 ///
 /// An `Err` or a panic becomes a failure report under the worker's
@@ -37,15 +54,16 @@ pub trait Handler: Send + Sync + 'static {
     fn call(&self, task: Task) -> HandlerFuture;
 }
 
-impl<F, Fut, E> Handler for F
+impl<F, Fut, O, E> Handler for F
 where
     F: Fn(Task) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Outcome, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<Outcome>,
     E: Into<BoxError>,
 {
     fn call(&self, task: Task) -> HandlerFuture {
         let future = self(task);
-        Box::pin(async move { future.await.map_err(Into::into) })
+        Box::pin(async move { future.await.map(Into::into).map_err(Into::into) })
     }
 }
 
@@ -57,19 +75,31 @@ pub struct Task {
     // each move of the boxed item copies a pointer rather than 500 bytes.
     pub(crate) raw: Box<LockedTask>,
     pub(crate) context: TaskContext,
+    /// File contents given to a test task ([`TaskBuilder::file`]); `None` for fetched tasks.
+    pub(crate) files: Option<BTreeMap<String, bytes::Bytes>>,
 }
 
 /// What a task needs to talk to the engine on its own behalf, and to say which task it is in
 /// every log line.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskContext {
-    pub(crate) client: Client,
+    /// `None` for a task built by [`Task::builder`], which has no engine behind it.
+    pub(crate) client: Option<Client>,
     pub(crate) worker_id: Arc<str>,
     pub(crate) topic: Arc<str>,
     pub(crate) task_id: Arc<str>,
     pub(crate) lock: Arc<LockState>,
     pub(crate) metrics: Metrics,
     pub(crate) cancel: Arc<Cancellation>,
+}
+
+impl TaskContext {
+    /// The client to reach the engine with; an error for a task built for a test.
+    pub(crate) fn client(&self) -> Result<&Client, Error> {
+        self.client.as_ref().ok_or_else(|| {
+            Error::config("the task was built with Task::builder and has no engine to send to")
+        })
+    }
 }
 
 /// Why the worker no longer needs a handler's work (see [`Task::cancelled`]).
@@ -180,7 +210,49 @@ impl Task {
     /// duration under 1 ms or over 365 days.
     pub async fn extend_lock(&self, duration: Duration) -> Result<(), Error> {
         super::config::check_duration("Task::extend_lock", duration, super::config::MIN_LOCK)?;
+        if self.context.client.is_none() {
+            // A task built for a test: there is no engine, the lock is only renewed here.
+            self.context
+                .lock
+                .renewed(tokio::time::Instant::now(), duration);
+            return Ok(());
+        }
         super::lock::extend(&self.context, duration).await
+    }
+
+    /// The content of the File (or Bytes) variable `name` as the task sees it (its own, or a
+    /// process variable), fetched through the worker's client
+    /// (`GET /process-instance/{executionId}/variables/{name}/data`: the engine looks the name
+    /// up from the task's execution through its parent scopes). The engine never sends file
+    /// content with the task.
+    ///
+    /// Fails with the engine's `404` when there is no such variable and `400` when it is not a
+    /// File or Bytes variable; with [`Error::Config`] for a task built by [`Task::builder`]
+    /// without that file (see [`TaskBuilder::file`]).
+    pub async fn file(&self, name: &str) -> Result<bytes::Bytes, Error> {
+        if let Some(content) = self.files.as_ref().and_then(|files| files.get(name)) {
+            return Ok(content.clone());
+        }
+        if self.context.client.is_none() {
+            return Err(Error::config(format!(
+                "Task::file: the test task has no file `{name}` (give it one with TaskBuilder::file)"
+            )));
+        }
+        let scope = self
+            .raw
+            .execution_id
+            .as_deref()
+            .or(self.raw.process_instance_id.as_deref());
+        let Some(scope) = scope else {
+            return Err(Error::config(format!(
+                "Task::file: task {} came without an execution or process instance id",
+                self.id()
+            )));
+        };
+        self.context
+            .client()?
+            .fetch_file_variable(scope, name)
+            .await
     }
 
     /// Resolves once the worker no longer needs this handler's work: the lock was lost, the
@@ -193,7 +265,7 @@ impl Task {
     /// # async fn long_work() {}
     /// async fn handler(task: Task) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
     ///     tokio::select! {
-    ///         () = long_work() => Ok(Outcome::complete()),
+    ///         () = long_work() => Ok(Outcome::complete().into()),
     ///         () = task.cancelled() => Err(format!("stopped: {:?}", task.cancel_reason()).into()),
     ///     }
     /// }
@@ -213,197 +285,146 @@ impl Task {
     }
 }
 
-/// The result of a handler: complete the task, report a failure, or raise a BPMN error.
-///
-/// ```
-/// use std::time::Duration;
-/// use camunda7_client::worker::Outcome;
-/// use camunda7_client::variables::Variables;
-///
-/// let done = Outcome::complete()
-///     .variables(Variables::new().with("approved", true))
-///     .local_variable("checkedBy", "robot");
-/// let failed = Outcome::failure("payment service unavailable")
-///     .details("HTTP 503 from payments")
-///     .retries(2)
-///     .retry_timeout(Duration::from_secs(30));
-/// let rejected = Outcome::bpmn_error("CARD_DECLINED").message("card declined");
-/// # let _ = (done, failed, rejected);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Outcome {
-    /// Complete the task.
-    Complete {
-        /// Variables to set on the process instance.
-        variables: Option<Variables>,
-        /// Variables to set on the task's execution only.
-        local_variables: Option<Variables>,
-    },
-    /// Report a failure.
-    Failure {
-        /// Short reason (the engine keeps at most 666 characters).
-        message: String,
-        /// Longer details such as a stack trace.
-        details: Option<String>,
-        /// Retries left after this failure; `None` applies the worker's retry policy.
-        retries: Option<i32>,
-        /// How long the task stays hidden; `None` applies the worker's retry policy.
-        retry_timeout: Option<Duration>,
-        /// Variables to set on the process instance.
-        variables: Option<Variables>,
-        /// Variables to set on the task's execution only.
-        local_variables: Option<Variables>,
-    },
-    /// Raise a BPMN error, to be caught by a boundary event or an event subprocess.
-    BpmnError {
-        /// The error code the BPMN model catches.
-        code: String,
-        /// A message for the error.
-        message: Option<String>,
-        /// Variables to set on the process instance.
-        variables: Option<Variables>,
-    },
+impl Task {
+    /// A task built by hand, to test a handler without an engine:
+    ///
+    /// ```
+    /// use camunda7_client::worker::Task;
+    /// let task = Task::builder("invoice")
+    ///     .id("task-1")
+    ///     .variable("amount", 42_i64)
+    ///     .business_key("order-7")
+    ///     .retries(2)
+    ///     .extension_property("retries", "R3/PT5M")
+    ///     .build();
+    /// assert_eq!(task.topic(), "invoice");
+    /// assert_eq!(task.variables().get::<i64>("amount").unwrap(), 42);
+    /// ```
+    ///
+    /// Such a task has no engine behind it: [`Task::extend_lock`] only renews its lock here,
+    /// and [`Task::file`] returns what [`TaskBuilder::file`] gave it.
+    pub fn builder(topic: impl Into<String>) -> TaskBuilder {
+        TaskBuilder {
+            raw: LockedTask {
+                id: Some("test-task".to_owned()),
+                topic_name: Some(topic.into()),
+                worker_id: Some("test-worker".to_owned()),
+                ..LockedTask::default()
+            },
+            lock: Duration::from_secs(30),
+            files: BTreeMap::new(),
+        }
+    }
 }
 
-impl Outcome {
-    /// Complete the task (add variables with [`variables`](Outcome::variables) /
-    /// [`local_variables`](Outcome::local_variables)).
-    pub fn complete() -> Self {
-        Outcome::Complete {
-            variables: None,
-            local_variables: None,
-        }
-    }
+/// Builds a [`Task`] for a test; see [`Task::builder`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until .build() is called"]
+pub struct TaskBuilder {
+    raw: LockedTask,
+    lock: Duration,
+    files: BTreeMap<String, bytes::Bytes>,
+}
 
-    /// Report a failure with this message. Retries and retry timeout come from the worker's
-    /// [`RetryPolicy`](super::RetryPolicy) unless set with [`retries`](Outcome::retries) and
-    /// [`retry_timeout`](Outcome::retry_timeout).
-    pub fn failure(message: impl Into<String>) -> Self {
-        Outcome::Failure {
-            message: message.into(),
-            details: None,
-            retries: None,
-            retry_timeout: None,
-            variables: None,
-            local_variables: None,
-        }
-    }
-
-    /// Raise the BPMN error `code`.
-    pub fn bpmn_error(code: impl Into<String>) -> Self {
-        Outcome::BpmnError {
-            code: code.into(),
-            message: None,
-            variables: None,
-        }
-    }
-
-    /// Sets the process variables to write (any outcome).
-    pub fn variables(mut self, vars: Variables) -> Self {
-        match &mut self {
-            Outcome::Complete { variables, .. }
-            | Outcome::Failure { variables, .. }
-            | Outcome::BpmnError { variables, .. } => *variables = Some(vars),
-        }
+impl TaskBuilder {
+    /// The task's id (default `test-task`).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.raw.id = Some(id.into());
         self
     }
 
-    /// Adds one process variable to write (any outcome).
+    /// The variables fetched with the task (replacing any set before).
+    pub fn variables(mut self, variables: Variables) -> Self {
+        self.raw.variables = Some(variables);
+        self
+    }
+
+    /// Adds one variable.
     pub fn variable(
         mut self,
         name: impl Into<String>,
         value: impl Into<crate::variables::VariableValue>,
     ) -> Self {
-        match &mut self {
-            Outcome::Complete { variables, .. }
-            | Outcome::Failure { variables, .. }
-            | Outcome::BpmnError { variables, .. } => {
-                variables
-                    .get_or_insert_with(Variables::new)
-                    .insert(name, value);
-            }
-        }
+        self.raw
+            .variables
+            .get_or_insert_with(Variables::new)
+            .insert(name, value);
         self
     }
 
-    /// Sets the local variables to write (complete and failure; ignored for a BPMN error, which
-    /// has none).
-    pub fn local_variables(mut self, vars: Variables) -> Self {
-        match &mut self {
-            Outcome::Complete {
-                local_variables, ..
-            }
-            | Outcome::Failure {
-                local_variables, ..
-            } => *local_variables = Some(vars),
-            Outcome::BpmnError { .. } => {}
-        }
+    /// The content of a File variable, for [`Task::file`].
+    pub fn file(mut self, name: impl Into<String>, content: impl Into<bytes::Bytes>) -> Self {
+        self.files.insert(name.into(), content.into());
         self
     }
 
-    /// Adds one local variable to write (complete and failure; ignored for a BPMN error).
-    pub fn local_variable(
+    /// The retries left (default `None`: the task never failed).
+    pub fn retries(mut self, retries: i32) -> Self {
+        self.raw.retries = Some(retries);
+        self
+    }
+
+    /// The message of the task's latest failure.
+    pub fn error_message(mut self, message: impl Into<String>) -> Self {
+        self.raw.error_message = Some(message.into());
+        self
+    }
+
+    /// The business key of the task's process instance.
+    pub fn business_key(mut self, key: impl Into<String>) -> Self {
+        self.raw.business_key = Some(key.into());
+        self
+    }
+
+    /// Adds one of the activity's extension properties.
+    pub fn extension_property(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.raw
+            .extension_properties
+            .get_or_insert_with(BTreeMap::new)
+            .insert(name.into(), value.into());
+        self
+    }
+
+    /// The ids of the task's process instance and execution.
+    pub fn process_instance(
         mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::variables::VariableValue>,
+        process_instance_id: impl Into<String>,
+        execution_id: impl Into<String>,
     ) -> Self {
-        match &mut self {
-            Outcome::Complete {
-                local_variables, ..
-            }
-            | Outcome::Failure {
-                local_variables, ..
-            } => {
-                local_variables
-                    .get_or_insert_with(Variables::new)
-                    .insert(name, value);
-            }
-            Outcome::BpmnError { .. } => {}
-        }
+        self.raw.process_instance_id = Some(process_instance_id.into());
+        self.raw.execution_id = Some(execution_id.into());
         self
     }
 
-    /// Sets the failure details (failure only).
-    pub fn details(mut self, text: impl Into<String>) -> Self {
-        if let Outcome::Failure { details, .. } = &mut self {
-            *details = Some(text.into());
-        }
+    /// The lock the task starts with (default 30 s), for [`Task::lock_remaining`].
+    pub fn lock_duration(mut self, duration: Duration) -> Self {
+        self.lock = duration;
         self
     }
 
-    /// Sets the retries left after this failure; 0 raises an incident (failure only).
-    pub fn retries(mut self, n: i32) -> Self {
-        if let Outcome::Failure { retries, .. } = &mut self {
-            *retries = Some(n.max(0));
-        }
+    /// Any other field, as fetch-and-lock would have sent it.
+    pub fn raw(mut self, edit: impl FnOnce(&mut LockedTask)) -> Self {
+        edit(&mut self.raw);
         self
     }
 
-    /// Sets how long the engine hides the task before it can be fetched again (failure only).
-    pub fn retry_timeout(mut self, timeout: Duration) -> Self {
-        if let Outcome::Failure { retry_timeout, .. } = &mut self {
-            *retry_timeout = Some(timeout);
-        }
-        self
-    }
-
-    /// Sets the message (failure and BPMN error).
-    pub fn message(mut self, text: impl Into<String>) -> Self {
-        match &mut self {
-            Outcome::Failure { message, .. } => *message = text.into(),
-            Outcome::BpmnError { message, .. } => *message = Some(text.into()),
-            Outcome::Complete { .. } => {}
-        }
-        self
-    }
-
-    /// `complete`, `failure` or `bpmn_error`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Complete { .. } => "complete",
-            Outcome::Failure { .. } => "failure",
-            Outcome::BpmnError { .. } => "bpmn_error",
+    /// The task.
+    pub fn build(self) -> Task {
+        let id = self.raw.id.clone().unwrap_or_default();
+        let topic = self.raw.topic_name.clone().unwrap_or_default();
+        let lock = self.lock.min(super::config::MAX_DURATION);
+        Task {
+            raw: Box::new(self.raw),
+            context: TaskContext {
+                client: None,
+                worker_id: Arc::from("test-worker"),
+                topic: Arc::from(topic.as_str()),
+                task_id: Arc::from(id.as_str()),
+                lock: Arc::new(LockState::new(tokio::time::Instant::now(), lock)),
+                metrics: Metrics::default(),
+                cancel: Arc::new(Cancellation::default()),
+            },
+            files: (!self.files.is_empty()).then_some(self.files),
         }
     }
 }

@@ -13,7 +13,8 @@ use super::dispatch::InFlightGuard;
 use super::engine;
 use super::execute::{execute, keep_locked, HandlerEnd};
 use super::fetch_loop::{Entry, Shared};
-use super::handler::{Outcome, Task, TaskContext};
+use super::handler::{Task, TaskContext};
+use super::outcome::Outcome;
 use super::report::{self, PendingFailure, ReportEnd};
 
 /// Everything the job of one task owns.
@@ -49,7 +50,11 @@ impl Job {
             shared.metrics.inc(|c| &c.job_panics);
             let message = panic_message(payload);
             task_event!(error, context, panic = %message, "the worker's job for this task panicked; unlocking the task");
-            if let Err(error) = engine::unlock(&context.client, &context.task_id).await {
+            let unlocked = match context.client() {
+                Ok(client) => engine::unlock(client, &context.task_id).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = unlocked {
                 task_event!(warn, context, error = %error, "cannot unlock the task; it is fetched again once its lock runs out");
             }
         }
@@ -89,8 +94,8 @@ async fn run_task(
         .await
         .unwrap_or(ReportEnd::Abandoned);
     span.record("report", end.as_str());
-    if let (Outcome::Failure { retry_timeout, .. }, ReportEnd::Confirmed) = (&outcome, end) {
-        shared.remember_failure(&context.task_id, retry_timeout.unwrap_or_default());
+    if let (Outcome::Failure(failure), ReportEnd::Confirmed) = (&outcome, end) {
+        shared.remember_failure(&context.task_id, failure.retry_timeout.unwrap_or_default());
     }
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
 }
@@ -110,7 +115,7 @@ fn outcome_of(end: HandlerEnd, context: &TaskContext) -> Option<Outcome> {
             metrics.inc(|c| &c.handler_panics);
             let message = panic_message(payload);
             task_event!(error, context, panic = %message, "handler panicked");
-            Some(Outcome::failure(format!("handler panicked: {message}")))
+            Some(Outcome::failure(format!("handler panicked: {message}")).into())
         }
         HandlerEnd::TimedOut(limit) => {
             metrics.inc(|c| &c.handlers_timed_out);
@@ -121,10 +126,14 @@ fn outcome_of(end: HandlerEnd, context: &TaskContext) -> Option<Outcome> {
                 limit_s = limit.as_secs_f64(),
                 "handler ran past its time limit; cancelled, reporting a failure"
             );
-            Some(Outcome::failure(message).details(
-                "The worker stopped waiting for the handler after its max_handler_duration and \
-                 stopped extending the task's lock.",
-            ))
+            Some(
+                Outcome::failure(message)
+                    .details(
+                        "The worker stopped waiting for the handler after its \
+                         max_handler_duration and stopped extending the task's lock.",
+                    )
+                    .into(),
+            )
         }
         HandlerEnd::Cancelled => {
             // Only when the runtime shuts down; nothing to report.
@@ -143,7 +152,7 @@ fn failure_from_error(error: &BoxError) -> Outcome {
         details.push_str(&s.to_string());
         source = s.source();
     }
-    Outcome::failure(error.to_string()).details(details)
+    Outcome::failure(error.to_string()).details(details).into()
 }
 
 pub(super) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

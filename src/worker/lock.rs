@@ -107,7 +107,7 @@ fn millis(duration: Duration) -> i64 {
 pub(crate) async fn extend(context: &TaskContext, duration: Duration) -> Result<(), Error> {
     let started = Instant::now();
     let result = super::engine::extend_lock(
-        &context.client,
+        context.client()?,
         &context.task_id,
         &context.worker_id,
         millis(duration),

@@ -78,8 +78,8 @@ counters! {
     handlers_timed_out,
     /// Fetched tasks the worker could not read (a failure naming the field was reported).
     undecodable_tasks,
-    /// Tasks given back to the engine unhandled: of a topic without a handler, or locked by a
-    /// long poll that the shutdown cancelled.
+    /// Tasks given back to the engine: by a handler's `Outcome::unlock()`, or unhandled (of a
+    /// topic without a handler, or locked by a long poll that the shutdown cancelled).
     tasks_unlocked,
     /// Jobs that panicked outside the handler (the task was unlocked).
     job_panics,

@@ -7,7 +7,7 @@
 //!
 //! async fn charge(task: Task) -> Result<Outcome, BoxError> {
 //!     let amount: i64 = task.variables().get("amount")?;
-//!     Ok(Outcome::complete().variable("receipt", format!("charged {amount}")))
+//!     Ok(Outcome::complete().variable("receipt", format!("charged {amount}")).into())
 //! }
 //!
 //! #[tokio::main]
@@ -115,6 +115,7 @@ mod builder;
 mod config;
 // What a handler sees and returns, and the per-topic options.
 mod handler;
+pub mod outcome;
 mod subscription;
 // The running worker: the fetch loop, its slots, starting jobs, and stopping.
 mod dispatch;
@@ -136,8 +137,9 @@ mod wire;
 
 pub use builder::{SortOrder, WorkerBuilder};
 pub use fetch_loop::Worker;
-pub use handler::{CancelReason, Handler, HandlerFuture, Outcome, Task};
+pub use handler::{CancelReason, Handler, HandlerFuture, Task, TaskBuilder};
 pub use metrics::{Metrics, MetricsSnapshot};
+pub use outcome::{BpmnError, Complete, Failure, Outcome};
 pub use report::RefusedResults;
 pub use retry::{Backoff, RetryPolicy};
 pub use shutdown::{ShutdownHandle, Summary};

@@ -11,7 +11,8 @@ use tokio::time::Instant;
 use crate::Error;
 
 use super::decision::{decide, Decision, RequestKind};
-use super::handler::{Outcome, TaskContext};
+use super::handler::TaskContext;
+use super::outcome::{BpmnError, Complete, Failure, Outcome};
 use super::retry::{Backoff, RetryPolicy};
 
 /// How a report ended.
@@ -92,11 +93,11 @@ impl PendingFailure {
 
     fn set(&self, outcome: &Outcome) {
         *self.guard() = match outcome {
-            Outcome::Failure {
+            Outcome::Failure(Failure {
                 retries: Some(retries),
                 message,
                 ..
-            } => Some((*retries, message.clone())),
+            }) => Some((*retries, message.clone())),
             _ => None,
         };
     }
@@ -149,7 +150,11 @@ enum Lookup {
 /// engine (its retry timeout starts again, its incident may be raised twice), so it is looked
 /// up before it is sent again.
 async fn lookup_failure(context: &TaskContext, retries: i32, message: &str) -> Lookup {
-    match super::engine::task_state(&context.client, &context.task_id).await {
+    let state = match context.client() {
+        Ok(client) => super::engine::task_state(client, &context.task_id).await,
+        Err(error) => Err(error),
+    };
+    match state {
         Ok(state) => {
             let shown = state.worker_id.as_deref() == Some(&*context.worker_id)
                 && shows_failure(
@@ -176,23 +181,11 @@ pub(crate) fn resolve_failure(
     task_retries: Option<i32>,
 ) -> Outcome {
     match outcome {
-        Outcome::Failure {
-            message,
-            details,
-            retries,
-            retry_timeout,
-            variables,
-            local_variables,
-        } => {
+        Outcome::Failure(mut failure) => {
             let (policy_retries, policy_timeout) = policy.next(task_retries);
-            Outcome::Failure {
-                message,
-                details,
-                retries: Some(retries.unwrap_or(policy_retries)),
-                retry_timeout: Some(retry_timeout.unwrap_or(policy_timeout)),
-                variables,
-                local_variables,
-            }
+            failure.retries.get_or_insert(policy_retries);
+            failure.retry_timeout.get_or_insert(policy_timeout);
+            Outcome::Failure(failure)
         }
         other => other,
     }
@@ -200,22 +193,23 @@ pub(crate) fn resolve_failure(
 
 fn kind_of(outcome: &Outcome) -> RequestKind {
     match outcome {
-        Outcome::Complete { .. } => RequestKind::Complete,
-        Outcome::Failure { .. } => RequestKind::Failure,
-        Outcome::BpmnError { .. } => RequestKind::BpmnError,
+        Outcome::Complete(_) => RequestKind::Complete,
+        Outcome::Failure(_) => RequestKind::Failure,
+        Outcome::BpmnError(_) => RequestKind::BpmnError,
+        Outcome::Unlock => RequestKind::Unlock,
     }
 }
 
 async fn send(context: &TaskContext, outcome: &Outcome) -> Result<(), Error> {
-    let client = &context.client;
+    let client = context.client()?;
     let worker_id = &context.worker_id;
     let task_id = &*context.task_id;
     // Borrowed: a retried report sends the same outcome again, and nothing here needs a copy.
     match outcome {
-        Outcome::Complete {
+        Outcome::Complete(Complete {
             variables,
             local_variables,
-        } => {
+        }) => {
             super::engine::complete(
                 client,
                 task_id,
@@ -225,14 +219,14 @@ async fn send(context: &TaskContext, outcome: &Outcome) -> Result<(), Error> {
             )
             .await
         }
-        Outcome::Failure {
+        Outcome::Failure(Failure {
             message,
             details,
             retries,
             retry_timeout,
             variables,
             local_variables,
-        } => {
+        }) => {
             super::engine::failure(
                 client,
                 task_id,
@@ -246,11 +240,11 @@ async fn send(context: &TaskContext, outcome: &Outcome) -> Result<(), Error> {
             )
             .await
         }
-        Outcome::BpmnError {
+        Outcome::BpmnError(BpmnError {
             code,
             message,
             variables,
-        } => {
+        }) => {
             super::engine::bpmn_error(
                 client,
                 task_id,
@@ -261,6 +255,7 @@ async fn send(context: &TaskContext, outcome: &Outcome) -> Result<(), Error> {
             )
             .await
         }
+        Outcome::Unlock => super::engine::unlock(client, task_id).await,
     }
 }
 
@@ -274,9 +269,10 @@ fn failure_for_refused(
     task_retries: Option<i32>,
 ) -> Outcome {
     let what = match refused {
-        Outcome::Complete { .. } => "completion",
-        Outcome::BpmnError { .. } => "BPMN error",
-        Outcome::Failure { .. } => "failure report",
+        Outcome::Complete(_) => "completion",
+        Outcome::BpmnError(_) => "BPMN error",
+        Outcome::Failure(_) => "failure report",
+        Outcome::Unlock => "unlock",
     };
     let reason = match error_type {
         Some(kind) => format!("{kind}: {message}"),
@@ -287,14 +283,11 @@ fn failure_for_refused(
             "The handler's result was not accepted by the engine and was replaced by this \
              failure report.\nrefused: {what}\nengine answer: {reason}"
         ));
-    match settings.refused {
-        RefusedResults::FailureWithRetries => {
-            resolve_failure(outcome, &settings.retry_policy, task_retries)
-        }
-        RefusedResults::Incident => {
-            resolve_failure(outcome.retries(0), &settings.retry_policy, task_retries)
-        }
-    }
+    let outcome = match settings.refused {
+        RefusedResults::FailureWithRetries => outcome,
+        RefusedResults::Incident => outcome.retries(0),
+    };
+    resolve_failure(outcome.into(), &settings.retry_policy, task_retries)
 }
 
 /// Reports `outcome` for the context's task and acts on every answer as [`decide`] says.
@@ -340,11 +333,11 @@ pub(crate) async fn report(
         }
         if let (
             true,
-            Outcome::Failure {
+            Outcome::Failure(Failure {
                 retries: Some(retries),
                 message,
                 ..
-            },
+            }),
         ) = (verify, &*outcome)
         {
             match lookup_failure(context, *retries, message).await {
@@ -371,9 +364,10 @@ pub(crate) async fn report(
         let error = match send(context, &outcome).await {
             Ok(()) => {
                 match &*outcome {
-                    Outcome::Complete { .. } => metrics.inc(|c| &c.completed),
-                    Outcome::Failure { .. } => metrics.inc(|c| &c.failed),
-                    Outcome::BpmnError { .. } => metrics.inc(|c| &c.bpmn_errors),
+                    Outcome::Complete(_) => metrics.inc(|c| &c.completed),
+                    Outcome::Failure(_) => metrics.inc(|c| &c.failed),
+                    Outcome::BpmnError(_) => metrics.inc(|c| &c.bpmn_errors),
+                    Outcome::Unlock => metrics.inc(|c| &c.tasks_unlocked),
                 }
                 return if refused {
                     ReportEnd::RefusedReportedAsFailure
@@ -405,38 +399,28 @@ pub(crate) async fn report(
                 message,
             } => {
                 let replacement = match &*outcome {
-                    Outcome::Complete { .. } | Outcome::BpmnError { .. } => {
-                        Some(failure_for_refused(
-                            &outcome,
-                            error_type.as_deref(),
-                            &message,
-                            settings,
-                            task_retries,
-                        ))
-                    }
+                    Outcome::Complete(_) | Outcome::BpmnError(_) => Some(failure_for_refused(
+                        &outcome,
+                        error_type.as_deref(),
+                        &message,
+                        settings,
+                        task_retries,
+                    )),
                     // A failure whose variables were refused goes again without them (the
                     // engine converts variables first, so nothing of it was applied).
-                    Outcome::Failure {
-                        variables,
-                        local_variables,
-                        ..
-                    } if variables.is_some() || local_variables.is_some() => {
-                        let mut bare = outcome.clone().into_owned();
-                        if let Outcome::Failure {
-                            variables,
-                            local_variables,
-                            details,
-                            ..
-                        } = &mut bare
-                        {
-                            *variables = None;
-                            *local_variables = None;
-                            let note = format!("\nthe failure's variables were refused: {message}");
-                            details.get_or_insert_with(String::new).push_str(&note);
-                        }
-                        Some(bare)
+                    Outcome::Failure(failure)
+                        if failure.variables.is_some() || failure.local_variables.is_some() =>
+                    {
+                        let mut bare = failure.clone();
+                        bare.variables = None;
+                        bare.local_variables = None;
+                        let note = format!("\nthe failure's variables were refused: {message}");
+                        bare.details.get_or_insert_with(String::new).push_str(&note);
+                        Some(Outcome::Failure(bare))
                     }
-                    Outcome::Failure { .. } => None,
+                    // An unlock has nothing to refuse; a failure without variables nothing
+                    // left to take away.
+                    Outcome::Failure(_) | Outcome::Unlock => None,
                 };
                 match replacement {
                     Some(replacement) => {

@@ -71,7 +71,8 @@ fn handler(
         }
         std::future::ready(Ok(Outcome::complete()
             .variable("result", "ok")
-            .variable("approved", true)))
+            .variable("approved", true)
+            .into()))
     }
 }
 
