@@ -656,7 +656,10 @@ fn invalid_configurations_are_rejected() {
     let client = camunda7_client::Client::new("http://127.0.0.1:9/engine-rest").expect("client");
     let ok = |_t: Task| async { Ok::<_, BoxError>(Outcome::complete()) };
     let cases = [
-        Worker::builder(client.clone()).build().err(),
+        Worker::builder(client.clone())
+            .subscribe("", ok)
+            .build()
+            .err(),
         Worker::builder(client.clone())
             .max_tasks(0)
             .subscribe("t", ok)

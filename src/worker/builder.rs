@@ -9,7 +9,8 @@ use tokio::sync::Semaphore;
 use crate::{Client, Error};
 
 use super::config::{check_duration, MIN_LOCK};
-use super::fetch_loop::{Entry, Shared, Worker};
+use super::control::{topic, Control, Topic, TopicDefaults};
+use super::fetch_loop::{FetchOptions, Shared, Worker};
 use super::handler::Handler;
 use super::metrics::Metrics;
 use super::pool::Pool;
@@ -214,15 +215,15 @@ impl WorkerBuilder {
 
     /// Checks the configuration and builds the worker.
     ///
-    /// Fails with [`Error::Config`], naming the setting, for: no subscription, a topic
+    /// A worker may be built with no topic: it then fetches nothing until one is subscribed
+    /// through its [`control`](super::Worker::control).
+    ///
+    /// Fails with [`Error::Config`], naming the setting, for: a topic
     /// subscribed twice or empty, `max_tasks` or `max_concurrent_handlers` of 0, a lock
     /// duration under 1 ms, a long-polling timeout of 0 or above 30 minutes, a lock-extension
     /// fraction outside (0, 1), and any other duration (timeouts, handler limits, backoff caps)
     /// above 365 days.
     pub fn build(self) -> Result<Worker, Error> {
-        if self.subscriptions.is_empty() {
-            return Err(Error::config("worker: subscribe to at least one topic"));
-        }
         if self.max_tasks == 0 || i32::try_from(self.max_tasks).is_err() {
             return Err(Error::config(format!(
                 "worker: max_tasks must be between 1 and {}, got {}",
@@ -277,54 +278,34 @@ impl WorkerBuilder {
                 )));
             }
         }
-        let mut entries = HashMap::default();
-        let mut fetch_topics = Vec::new();
+        let defaults = TopicDefaults {
+            lock_duration: self.lock_duration,
+            max_handler_duration: self.max_handler_duration,
+        };
+        let mut topics: Vec<Topic> = Vec::new();
         for (subscription, handler) in self.subscriptions {
-            let topic = subscription.topic().to_owned();
-            if topic.is_empty() {
-                return Err(Error::config("worker: a topic name must not be empty"));
-            }
-            let lock_duration = subscription.lock_duration.unwrap_or(self.lock_duration);
-            check_duration(
-                &format!("the lock duration of topic `{topic}`"),
-                lock_duration,
-                MIN_LOCK,
-            )?;
-            let max_handler_duration = subscription
-                .max_handler_duration
-                .unwrap_or(self.max_handler_duration);
-            check_duration(
-                &format!("the max handler duration of topic `{topic}`"),
-                max_handler_duration,
-                MIN_LOCK,
-            )?;
-            if entries.contains_key(&topic) {
+            let topic = topic(subscription, handler, defaults)?;
+            if topics
+                .iter()
+                .any(|t| t.subscription.topic() == topic.subscription.topic())
+            {
                 return Err(Error::config(format!(
-                    "worker: topic `{topic}` is subscribed twice"
+                    "worker: topic `{}` is subscribed twice",
+                    topic.subscription.topic()
                 )));
             }
-            entries.insert(
-                topic.clone(),
-                Arc::new(Entry {
-                    topic: Arc::from(topic.as_str()),
-                    lock_duration,
-                    max_handler_duration,
-                    handler,
-                }),
-            );
-            fetch_topics.push((subscription, lock_duration));
+            topics.push(topic);
         }
         let worker_id: Arc<str> = Arc::from(self.worker_id.unwrap_or_else(default_worker_id));
         let empty_poll_backoff = self.empty_poll_backoff.unwrap_or_else(|| {
             Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
         });
-        let fetch_body = super::engine::fetch_body(
-            &worker_id,
-            &fetch_topics,
-            self.use_priority,
-            self.sorting.map(|o| o == SortOrder::Ascending),
-            self.long_polling,
-        );
+        let fetch_options = FetchOptions {
+            use_priority: self.use_priority,
+            sort_by_create_time: self.sorting.map(|o| o == SortOrder::Ascending),
+            long_polling: self.long_polling,
+        };
+        let control = Arc::new(Control::new(topics, defaults));
         Ok(Worker {
             shared: Arc::new(Shared {
                 client: self.client,
@@ -341,8 +322,10 @@ impl WorkerBuilder {
                 failure_reported: Mutex::new(HashMap::default()),
                 pool: Pool::new(self.max_concurrent, self.max_tasks as usize),
             }),
-            entries,
-            fetch: super::engine::FetchRequest::new(fetch_body),
+            entries: HashMap::default(),
+            fetch: None,
+            fetch_options,
+            control,
             long_polling: self.long_polling,
             fetch_error_backoff: self.fetch_error_backoff,
             empty_poll_backoff,

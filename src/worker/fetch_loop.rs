@@ -13,6 +13,7 @@ use crate::{Client, Error};
 
 use super::builder::WorkerBuilder;
 use super::config::MAX_DURATION;
+use super::control::{Control, WorkerControl};
 use super::decision::{decide, Decision, RequestKind};
 use super::dispatch::InFlight;
 use super::engine;
@@ -39,6 +40,14 @@ pub(super) struct Shared {
     /// engine keeps them locked for this worker meanwhile, and the shutdown sweep must not
     /// give them back early.
     pub(super) failure_reported: Mutex<HashMap<Arc<str>, Instant>>,
+}
+
+/// The worker-wide parts of the fetch-and-lock body.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FetchOptions {
+    pub(super) use_priority: Option<bool>,
+    pub(super) sort_by_create_time: Option<bool>,
+    pub(super) long_polling: Option<Duration>,
 }
 
 /// A handler and the topic settings it was subscribed with.
@@ -76,8 +85,12 @@ impl Shared {
 /// An external-task worker; build one with [`Worker::builder`], then [`run`](Worker::run) it.
 pub struct Worker {
     pub(super) shared: Arc<Shared>,
+    /// The topics being fetched, by name (as the control last said).
     pub(super) entries: HashMap<String, Arc<Entry>>,
-    pub(super) fetch: engine::FetchRequest,
+    /// The fetch-and-lock request for them; `None` while paused or with no topic.
+    pub(super) fetch: Option<engine::FetchRequest>,
+    pub(super) fetch_options: FetchOptions,
+    pub(super) control: Arc<Control>,
     pub(super) long_polling: Option<Duration>,
     pub(super) fetch_error_backoff: Backoff,
     pub(super) empty_poll_backoff: Backoff,
@@ -139,6 +152,14 @@ impl Worker {
         self.shared.metrics.clone()
     }
 
+    /// A handle to pause and resume the worker, and to subscribe and unsubscribe topics, while
+    /// it runs (see [`WorkerControl`]).
+    pub fn control(&self) -> WorkerControl {
+        WorkerControl {
+            inner: self.control.clone(),
+        }
+    }
+
     /// A handle to shut the worker down from elsewhere.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
@@ -191,15 +212,41 @@ impl Worker {
         // not at every step of every poll.
         let cancelled = graceful.cancelled();
         tokio::pin!(cancelled);
+        let mut control = self.control.watch();
+        control.mark_changed();
         loop {
             reap(&mut jobs);
+            if control.has_changed().unwrap_or(false) {
+                control.borrow_and_update();
+                self.follow_control();
+            }
+            if self.fetch.is_none() {
+                // Paused, or no topic: nothing to fetch until that changes.
+                tokio::select! {
+                    biased;
+                    () = &mut cancelled => break,
+                    _ = control.changed() => {
+                    // Seen here; the top of the loop takes it.
+                    control.mark_changed();
+                    continue;
+                }
+                }
+            }
             let shared = self.shared.clone();
             let mut slots = tokio::select! {
                 biased;
                 () = &mut cancelled => break,
+                _ = control.changed() => {
+                    // Seen here; the top of the loop takes it.
+                    control.mark_changed();
+                    continue;
+                }
                 slots = shared.pool.slots_for_a_fetch() => slots,
             };
-            let fetch = self.fetch.fetch(
+            let Some(request) = self.fetch.as_mut() else {
+                continue;
+            };
+            let fetch = request.fetch(
                 &self.shared.client,
                 i32::try_from(slots.len()).unwrap_or(i32::MAX),
             );
@@ -217,6 +264,13 @@ impl Worker {
                 () = &mut cancelled => {
                     cancelled_a_fetch = true;
                     break;
+                }
+                // Paused, or the topics changed: this poll must not lock anything more.
+                _ = control.changed() => {
+                    control.mark_changed();
+                    drop(slots);
+                    self.give_back_after_a_cancelled_poll(&[], None).await;
+                    continue;
                 }
                 result = fetch.instrument(poll_span.clone()) => result,
             };
@@ -291,6 +345,41 @@ impl Worker {
             }
         }
         self.drain(jobs, started, cancelled_a_fetch).await
+    }
+
+    /// Takes the topic set and the pause state from the control: the handler entries and the
+    /// fetch-and-lock body follow them.
+    fn follow_control(&mut self) {
+        let state = self.control.state();
+        self.entries = state
+            .topics
+            .iter()
+            .map(|t| (t.subscription.topic().to_owned(), t.entry.clone()))
+            .collect();
+        self.fetch = if state.paused || state.topics.is_empty() {
+            None
+        } else {
+            let subscriptions: Vec<_> = state
+                .topics
+                .iter()
+                .map(|t| (t.subscription.clone(), t.entry.lock_duration))
+                .collect();
+            let body = engine::fetch_body(
+                &self.shared.worker_id,
+                &subscriptions,
+                self.fetch_options.use_priority,
+                self.fetch_options.sort_by_create_time,
+                self.fetch_options.long_polling,
+            );
+            Some(engine::FetchRequest::new(body))
+        };
+        tracing::info!(
+            worker_id = %self.shared.worker_id,
+            paused = state.paused,
+            topics = ?self.entries.keys().collect::<Vec<_>>(),
+            "fetching {}",
+            if self.fetch.is_some() { "the topics" } else { "nothing" }
+        );
     }
 }
 

@@ -113,6 +113,7 @@ macro_rules! task_event {
 // Configuration: the builder, and the bounds every setting is checked against.
 mod builder;
 mod config;
+mod control;
 // What a handler sees and returns, and the per-topic options.
 mod handler;
 pub mod outcome;
@@ -136,6 +137,7 @@ mod metrics;
 mod wire;
 
 pub use builder::{SortOrder, WorkerBuilder};
+pub use control::WorkerControl;
 pub use fetch_loop::Worker;
 pub use handler::{CancelReason, Handler, HandlerFuture, Task, TaskBuilder};
 pub use metrics::{Metrics, MetricsSnapshot};

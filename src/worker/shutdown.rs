@@ -122,24 +122,15 @@ impl Worker {
         while let Some(result) = jobs.join_next().await {
             log_join_error(result);
         }
-        let mut unlocked_at_shutdown = 0;
-        if cancelled_a_fetch && !abort.is_cancelled() {
-            // The engine may still be running the cancelled poll (it does not notice that
-            // nobody waits for the answer), and with other workers shutting down at the same
-            // time their abandoned polls may take tasks one of them just gave back. Each such
-            // poll locks tasks at most once; looking again a moment after every sweep that
-            // found something catches those, within the shutdown deadline.
-            let until = signalled + self.shutdown_timeout;
-            unlocked_at_shutdown += self.give_back_stranded(&aborted_tasks).await;
-            while Instant::now() + STRANDED_SETTLE < until {
-                tokio::time::sleep(STRANDED_SETTLE).await;
-                let found = self.give_back_stranded(&aborted_tasks).await;
-                unlocked_at_shutdown += found;
-                if found == 0 {
-                    break;
-                }
-            }
-        }
+        let unlocked_at_shutdown = if cancelled_a_fetch && !abort.is_cancelled() {
+            self.give_back_after_a_cancelled_poll(
+                &aborted_tasks,
+                Some(signalled + self.shutdown_timeout),
+            )
+            .await
+        } else {
+            0
+        };
         let summary = Summary {
             metrics: metrics.snapshot(),
             elapsed: started.elapsed(),
@@ -157,6 +148,31 @@ impl Worker {
         summary
     }
 
+    /// After a long poll was cancelled (by a shutdown, a pause or a change of topics): gives
+    /// back what the engine locked for it. The engine may still be running the cancelled poll
+    /// (it does not notice that nobody waits for the answer), and with other workers stopping
+    /// at the same time their abandoned polls may take tasks one of them just gave back. Each
+    /// such poll locks tasks at most once, so after every sweep that found something the worker
+    /// looks again a moment later, until a look finds nothing or `until` comes; without a
+    /// deadline, it looks twice.
+    pub(super) async fn give_back_after_a_cancelled_poll(
+        &self,
+        keep: &[String],
+        until: Option<Instant>,
+    ) -> usize {
+        let until = until.unwrap_or_else(|| Instant::now() + STRANDED_SETTLE * 2);
+        let mut unlocked = self.give_back_stranded(keep).await;
+        while Instant::now() + STRANDED_SETTLE < until {
+            tokio::time::sleep(STRANDED_SETTLE).await;
+            let found = self.give_back_stranded(keep).await;
+            unlocked += found;
+            if found == 0 {
+                break;
+            }
+        }
+        unlocked
+    }
+
     /// Signals every running handler that it is aborted, and lists their tasks.
     fn abort_all(&self) -> Vec<String> {
         let in_flight = self.shared.in_flight();
@@ -172,9 +188,9 @@ impl Worker {
     }
 
     /// After a cancelled long poll: finds the tasks the engine locked for this worker that it
-    /// never received, and unlocks them, so they go to another worker at once. Tasks whose
-    /// handlers were aborted stay locked (they are listed in the summary), and so do tasks in
-    /// the retry timeout of a failure this worker reported.
+    /// never received, and unlocks them, so they go to another worker at once. Tasks being
+    /// handled stay locked, and so do those in `keep` (whose handlers were aborted: they are
+    /// listed in the summary) and tasks in the retry timeout of a failure this worker reported.
     async fn give_back_stranded(&self, aborted: &[String]) -> usize {
         let client = &self.shared.client;
         let worker_id = &self.shared.worker_id;
@@ -198,9 +214,9 @@ impl Worker {
             let (Some(id), Some(topic)) = (task.id, task.topic_name) else {
                 continue;
             };
-            if !self.entries.contains_key(&topic)
-                || aborted.contains(&id)
+            if aborted.contains(&id)
                 || in_backoff.iter().any(|b| **b == *id)
+                || self.shared.in_flight().contains_key(id.as_str())
             {
                 continue;
             }
