@@ -35,6 +35,9 @@ const LIMIT: Duration = Duration::from_secs(300);
 /// The message of the failure the worker reports for a task it cannot read.
 const UNREADABLE: &str = "the worker cannot read this task";
 
+/// Where a handler asks the driver to suspend its task.
+type Suspend = tokio::sync::mpsc::UnboundedSender<String>;
+
 /// Handler runs per task id.
 #[derive(Clone, Default)]
 struct Runs(Arc<Mutex<HashMap<String, u64>>>);
@@ -54,10 +57,14 @@ impl Runs {
     }
 }
 
-async fn chaotic(task: Task) -> Result<Outcome, BoxError> {
+async fn chaotic(task: Task, suspend: Suspend) -> Result<Outcome, BoxError> {
     let kind: String = task.variables().get("kind")?;
     let n: i64 = task.variables().get("n")?;
-    if n % 100 == 50 {
+    if n % 500 == 77 {
+        // Asks the driver to suspend its task now, and reports while it is suspended.
+        let _ = suspend.send(task.id().to_owned());
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    } else if n % 100 == 50 {
         // Slower than the lock: only lock extension keeps the task from another worker.
         tokio::time::sleep(LOCK + Duration::from_millis(500)).await;
     } else if n % 7 == 0 {
@@ -96,12 +103,18 @@ fn client(engine: &TestEngine, provider_failures: Arc<AtomicU64>) -> Client {
         .expect("client")
 }
 
-fn worker(engine: &TestEngine, id: &str, runs: &Runs, provider_failures: Arc<AtomicU64>) -> Worker {
+fn worker(
+    engine: &TestEngine,
+    id: &str,
+    runs: &Runs,
+    provider_failures: Arc<AtomicU64>,
+    suspend: Suspend,
+) -> Worker {
     let quick = Backoff::exponential(Duration::from_millis(10), Duration::from_millis(200));
     let runs = runs.clone();
     let handler = move |task: Task| {
         runs.record(task.id());
-        chaotic(task)
+        chaotic(task, suspend.clone())
     };
     Worker::builder(client(engine, provider_failures))
         .worker_id(id)
@@ -343,8 +356,21 @@ async fn chaos_ten_thousand_tasks_no_result_dropped_no_handler_run_twice() {
 
     let provider_failures = Arc::new(AtomicU64::new(0));
     let (runs_a, runs_b) = (Runs::default(), Runs::default());
-    let a = worker(&engine, "chaos-a", &runs_a, provider_failures.clone());
-    let b = worker(&engine, "chaos-b", &runs_b, provider_failures.clone());
+    let (suspend, mut to_suspend) = tokio::sync::mpsc::unbounded_channel();
+    let a = worker(
+        &engine,
+        "chaos-a",
+        &runs_a,
+        provider_failures.clone(),
+        suspend.clone(),
+    );
+    let b = worker(
+        &engine,
+        "chaos-b",
+        &runs_b,
+        provider_failures.clone(),
+        suspend,
+    );
     let (metrics_a, metrics_b) = (a.metrics(), b.metrics());
     let (stop_a, stop_b) = (a.shutdown_handle(), b.shutdown_handle());
     let run_a = tokio::spawn(a.run());
@@ -386,6 +412,13 @@ async fn chaos_ten_thousand_tasks_no_result_dropped_no_handler_run_twice() {
                     suspended.push((id.clone(), Instant::now()));
                     suspensions += 1;
                 }
+            }
+        }
+        // Tasks whose handlers asked: suspended now, activated after their report was refused.
+        while let Ok(id) = to_suspend.try_recv() {
+            if engine.set_suspended(&id, true) {
+                suspended.push((id, Instant::now() + Duration::from_millis(600)));
+                suspensions += 1;
             }
         }
         suspended.retain(|(id, since)| {
