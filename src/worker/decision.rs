@@ -148,42 +148,31 @@ fn decide_status(
         // A variable the engine cannot convert, a value of the wrong type: the same request
         // fails the same way every time.
         400 if kind.is_report() && message.is_some() => refused(),
-        400 => Decision::Permanent,
         401 => Decision::Credentials,
         404 => Decision::Gone,
         429 => Decision::Transient {
             maybe_applied: false,
         },
-        // A gateway answered: the engine may or may not have applied the request behind it.
-        502 | 504 => Decision::Transient {
-            maybe_applied: true,
-        },
-        503 => Decision::Transient {
-            maybe_applied: true,
-        },
-        500 if code.is_some_and(|c| TRANSIENT_CODES.contains(&c)) => Decision::Transient {
-            maybe_applied: false,
-        },
-        500 if says(QUEUE_FULL) || says(SHUTTING_DOWN) => Decision::Transient {
-            maybe_applied: false,
-        },
+        // The engine rolled the transaction back and asks to try again.
+        500 if code.is_some_and(|c| TRANSIENT_CODES.contains(&c))
+            || says(QUEUE_FULL)
+            || says(SHUTTING_DOWN) =>
+        {
+            Decision::Transient {
+                maybe_applied: false,
+            }
+        }
         // The engine ran the request and its transaction failed: for a completion that is the
         // process refusing to continue ("could not be resumed", a failing listener), for a BPMN
-        // error a propagation that failed. Sending it again fails the same way.
-        500 if message.is_some()
-            && matches!(kind, RequestKind::Complete | RequestKind::BpmnError) =>
-        {
-            refused()
-        }
-        // A failure report the engine cannot take (e.g. a negative retry count).
-        500 if message.is_some() && kind == RequestKind::Failure => refused(),
-        // A 500 without the engine's body (a proxy's page), or from a lock or fetch request:
-        // nothing says it is permanent.
-        500 => Decision::Transient {
-            maybe_applied: message.is_none(),
-        },
-        s if (500..600).contains(&s) && s != 501 && s != 505 => Decision::Transient {
-            maybe_applied: true,
+        // error a propagation that failed, for a failure report a value it cannot take (a
+        // negative retry count). Sending it again fails the same way.
+        500 if message.is_some() && kind.is_report() => refused(),
+        // Any other server error but 501 / 505 is worth another try. The request may have been
+        // applied unless the engine itself answered 500 (it rolls back what it refuses): a 500
+        // without the engine's body is a proxy's page, and a 502 / 503 / 504 comes from a
+        // gateway that may have passed the request on before it gave up.
+        s @ 500..=599 if s != 501 && s != 505 => Decision::Transient {
+            maybe_applied: s != 500 || message.is_none(),
         },
         _ => Decision::Permanent,
     }
@@ -364,15 +353,13 @@ mod tests {
         assert_eq!(decide(RequestKind::Complete, &error), refused);
         assert_eq!(decide(RequestKind::BpmnError, &error), refused);
         assert_eq!(decide(RequestKind::Failure, &error), refused);
-        // For a lock or a fetch, nothing says it will fail again.
-        assert!(matches!(
-            decide(RequestKind::ExtendLock, &error),
-            Decision::Transient { .. }
-        ));
-        assert!(matches!(
-            decide(RequestKind::Fetch, &error),
-            Decision::Transient { .. }
-        ));
+        // For a lock or a fetch, nothing says it will fail again; the engine rolled it back.
+        let rolled_back = Decision::Transient {
+            maybe_applied: false,
+        };
+        assert_eq!(decide(RequestKind::ExtendLock, &error), rolled_back);
+        assert_eq!(decide(RequestKind::Fetch, &error), rolled_back);
+        assert_eq!(decide(RequestKind::Unlock, &error), rolled_back);
     }
 
     #[test]
@@ -394,11 +381,27 @@ mod tests {
                 "{status} with a body"
             );
         }
+        for status in [503, 507, 599] {
+            assert_eq!(
+                decide(RequestKind::Complete, &unexpected(status)),
+                Decision::Transient {
+                    maybe_applied: true
+                },
+                "{status}"
+            );
+        }
         assert_eq!(
-            decide(RequestKind::Complete, &unexpected(503)),
+            decide(
+                RequestKind::Complete,
+                &engine(503, "RestException", "unavailable", None)
+            ),
             Decision::Transient {
                 maybe_applied: true
             }
+        );
+        assert_eq!(
+            decide(RequestKind::Complete, &unexpected(505)),
+            Decision::Permanent
         );
         assert_eq!(
             decide(RequestKind::Complete, &unexpected(500)),
@@ -448,6 +451,120 @@ mod tests {
             decide(RequestKind::Fetch, &Error::config("bad")),
             Decision::Permanent
         );
+    }
+
+    #[test]
+    fn request_kinds_are_named_for_logs() {
+        let names: Vec<_> = [
+            RequestKind::Fetch,
+            RequestKind::Complete,
+            RequestKind::Failure,
+            RequestKind::BpmnError,
+            RequestKind::ExtendLock,
+            RequestKind::Unlock,
+        ]
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "fetch_and_lock",
+                "complete",
+                "failure",
+                "bpmn_error",
+                "extend_lock",
+                "unlock"
+            ]
+        );
+    }
+
+    /// A transport error of each kind, from real requests to 127.0.0.1: a port nobody listens
+    /// on (connect), a server that accepts and never answers (timeout), one that closes the
+    /// connection at once (a broken answer).
+    #[tokio::test]
+    async fn transport_errors_are_transient_and_say_whether_the_request_may_have_applied() {
+        use tokio::io::AsyncReadExt;
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let closed_port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let silent_port = silent.local_addr().expect("addr").port();
+        let rude = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let rude_port = rude.local_addr().expect("addr").port();
+        let servers = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                tokio::select! {
+                    Ok((socket, _)) = silent.accept() => held.push(socket),
+                    Ok((mut socket, _)) = rude.accept() => {
+                        // Read the request, then hang up without a word.
+                        let mut buf = [0u8; 1024];
+                        let _ = socket.read(&mut buf).await;
+                        drop(socket);
+                    }
+                }
+            }
+        });
+        let send = |port: u16| async move {
+            let client = crate::Client::builder()
+                .base_url(format!("http://127.0.0.1:{port}/engine-rest"))
+                .timeout(std::time::Duration::from_millis(300))
+                .build()
+                .expect("client");
+            client
+                .request(Method::POST, &["external-task", "t1", "complete"])
+                .json(&json!({"workerId": "w"}))
+                .send()
+                .await
+                .err()
+                .expect("an error")
+        };
+        let connect = send(closed_port).await;
+        assert!(matches!(connect, Error::Connect { .. }), "{connect}");
+        assert_eq!(
+            decide(RequestKind::Complete, &connect),
+            Decision::Transient {
+                maybe_applied: false
+            }
+        );
+        let timeout = send(silent_port).await;
+        assert!(matches!(timeout, Error::Timeout { .. }), "{timeout}");
+        assert_eq!(
+            decide(RequestKind::Complete, &timeout),
+            Decision::Transient {
+                maybe_applied: true
+            }
+        );
+        let broken = send(rude_port).await;
+        assert!(matches!(broken, Error::Request { .. }), "{broken}");
+        assert_eq!(
+            decide(RequestKind::Complete, &broken),
+            Decision::Transient {
+                maybe_applied: true
+            }
+        );
+        servers.abort();
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_permanent() {
+        // reqwest refuses a URL it cannot send to before anything goes out.
+        let source = reqwest::Client::new()
+            .get("http://[::1")
+            .build()
+            .expect_err("an invalid URL");
+        assert!(source.is_builder());
+        let error = Error::Request {
+            method: Method::GET,
+            path: "/x".into(),
+            source,
+        };
+        assert_eq!(decide(RequestKind::Complete, &error), Decision::Permanent);
     }
 
     #[test]
