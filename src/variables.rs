@@ -40,4 +40,4 @@ mod value;
 
 pub use error::VariableError;
 pub use map::{IntoIter, Variables};
-pub use value::{ValueType, VariableValue, JSON_DATA_FORMAT};
+pub use value::{IntoVariableValue, ValueType, VariableValue, JSON_DATA_FORMAT};

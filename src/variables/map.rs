@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::value::IntoVariableValue;
 use super::{decode, VariableError, VariableValue};
 
 /// Process variables by name, in the order they were received or inserted; serialized as the
@@ -106,13 +107,14 @@ impl Variables {
     pub fn insert(
         &mut self,
         name: impl Into<String>,
-        value: impl Into<VariableValue>,
+        value: impl IntoVariableValue,
     ) -> Option<VariableValue> {
-        self.entries.insert(name.into(), value.into())
+        self.entries
+            .insert(name.into(), value.into_variable_value())
     }
 
     /// [`Variables::insert`], by value, for building a map in one expression.
-    pub fn with(mut self, name: impl Into<String>, value: impl Into<VariableValue>) -> Self {
+    pub fn with(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
         self.insert(name, value);
         self
     }
@@ -180,7 +182,7 @@ impl<K: Into<String>, V: Into<VariableValue>> FromIterator<(K, V)> for Variables
 impl<K: Into<String>, V: Into<VariableValue>> Extend<(K, V)> for Variables {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
-            self.insert(k, v);
+            self.insert(k, v.into());
         }
     }
 }

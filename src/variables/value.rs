@@ -540,6 +540,87 @@ fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// A Rust value that can be written as a process variable: `bool`, the integers up to `i64`
+/// (`u16`/`u32` widened), `f32`/`f64`, strings, dates, bytes, an `Option` of any of them
+/// (`None` is a `Null` variable), or a [`VariableValue`] built by hand. This is what
+/// [`Variables::insert`](super::Variables::insert) and the worker's outcome builders take.
+///
+/// A struct is not one of these by itself: pick how the engine should store it, as JSON
+/// (`VariableValue::json(&value)?`, or [`Variables::insert_json`](super::Variables::insert_json))
+/// or as a serialized Java object ([`VariableValue::object`]). A type of your own with a
+/// `From<YourType> for VariableValue` goes in as `VariableValue::from(value)`.
+///
+/// ```compile_fail,E0277
+/// use camunda7_client::worker::Outcome;
+/// struct Order { id: u32 }
+/// // error: `Order` cannot be written as a process variable as it is
+/// let outcome = Outcome::complete().variable("order", Order { id: 7 });
+/// ```
+///
+/// ```
+/// use camunda7_client::{variables::VariableValue, worker::Outcome};
+/// #[derive(serde::Serialize)]
+/// struct Order { id: u32 }
+/// let outcome = Outcome::complete().variable("order", VariableValue::json(&Order { id: 7 })?);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written as a process variable as it is",
+    label = "not a bool, integer, float, string, date, bytes, Option of those, or VariableValue",
+    note = "for a serde type choose its form: `VariableValue::json(&value)?` (or `Variables::insert_json`) for a Json variable, `VariableValue::object(..)` for a serialized Java object"
+)]
+pub trait IntoVariableValue {
+    /// The variable's typed value.
+    fn into_variable_value(self) -> VariableValue;
+}
+
+impl IntoVariableValue for VariableValue {
+    fn into_variable_value(self) -> VariableValue {
+        self
+    }
+}
+
+impl<T: IntoVariableValue> IntoVariableValue for Option<T> {
+    fn into_variable_value(self) -> VariableValue {
+        self.map_or_else(VariableValue::null, IntoVariableValue::into_variable_value)
+    }
+}
+
+impl<Tz: chrono::TimeZone> IntoVariableValue for chrono::DateTime<Tz> {
+    fn into_variable_value(self) -> VariableValue {
+        VariableValue::from(self)
+    }
+}
+
+macro_rules! into_variable_value {
+    ($($ty:ty),* $(,)?) => {$(
+        impl IntoVariableValue for $ty {
+            fn into_variable_value(self) -> VariableValue {
+                VariableValue::from(self)
+            }
+        }
+    )*};
+}
+
+into_variable_value!(
+    bool,
+    i16,
+    i32,
+    i64,
+    u16,
+    u32,
+    f32,
+    f64,
+    String,
+    &str,
+    &String,
+    Cow<'_, str>,
+    DateTime,
+    Vec<u8>,
+    &[u8],
+    bytes::Bytes,
+);
+
 macro_rules! from_rust {
     ($($ty:ty => $ctor:ident),* $(,)?) => {$(
         impl From<$ty> for VariableValue {

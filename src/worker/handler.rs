@@ -343,7 +343,7 @@ impl TaskBuilder {
     pub fn variable(
         mut self,
         name: impl Into<String>,
-        value: impl Into<crate::variables::VariableValue>,
+        value: impl crate::variables::IntoVariableValue,
     ) -> Self {
         self.raw
             .variables

@@ -36,7 +36,7 @@
 
 use std::time::Duration;
 
-use crate::variables::{VariableValue, Variables};
+use crate::variables::{IntoVariableValue, Variables};
 
 /// The result of a handler (see the [module docs](self) for the builders).
 ///
@@ -113,7 +113,7 @@ impl Outcome {
 }
 
 /// Adds one variable to an optional map.
-fn add(map: &mut Option<Variables>, name: impl Into<String>, value: impl Into<VariableValue>) {
+fn add(map: &mut Option<Variables>, name: impl Into<String>, value: impl IntoVariableValue) {
     map.get_or_insert_with(Variables::new).insert(name, value);
 }
 
@@ -132,7 +132,7 @@ impl Complete {
     }
 
     /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl Into<VariableValue>) -> Self {
+    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
         add(&mut self.variables, name, value);
         self
     }
@@ -147,7 +147,7 @@ impl Complete {
     pub fn local_variable(
         mut self,
         name: impl Into<String>,
-        value: impl Into<VariableValue>,
+        value: impl IntoVariableValue,
     ) -> Self {
         add(&mut self.local_variables, name, value);
         self
@@ -209,7 +209,7 @@ impl Failure {
     }
 
     /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl Into<VariableValue>) -> Self {
+    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
         add(&mut self.variables, name, value);
         self
     }
@@ -224,7 +224,7 @@ impl Failure {
     pub fn local_variable(
         mut self,
         name: impl Into<String>,
-        value: impl Into<VariableValue>,
+        value: impl IntoVariableValue,
     ) -> Self {
         add(&mut self.local_variables, name, value);
         self
@@ -283,7 +283,7 @@ impl BpmnError {
     }
 
     /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl Into<VariableValue>) -> Self {
+    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
         add(&mut self.variables, name, value);
         self
     }
