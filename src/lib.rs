@@ -1,8 +1,69 @@
-//! A typed, async client for the Camunda Platform 7 engine REST API.
+//! A typed, async client for the Camunda Platform 7 engine REST API (Camunda 7, Operaton,
+//! CIB seven), with an external-task [`worker`].
 //!
 //! The endpoint methods and data types are generated at build time from an OpenAPI document
-//! (by default the External Task API in `spec/external-task.yaml`); the modules below are the
-//! hand-written runtime they stand on. See `ARCHITECTURE.md` for how the pieces fit.
+//! (by default the External Task API in `spec/external-task.yaml`): one method per operation,
+//! grouped by tag (`client.external_task()`), data types in [`models`]. The modules below are
+//! the hand-written runtime they stand on. See `ARCHITECTURE.md` for how the pieces fit.
+//!
+//! # A worker
+//!
+//! ```no_run
+//! use camunda7_client::{worker::{Outcome, Task, Worker}, BoxError, Client};
+//!
+//! async fn charge(task: Task) -> Result<Outcome, BoxError> {
+//!     let amount: i64 = task.variables().get("amount")?;
+//!     Ok(Outcome::complete().variable("receipt", format!("charged {amount}")).into())
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), BoxError> {
+//!     let client = Client::new("http://localhost:8080/engine-rest")?;
+//!     let worker = Worker::builder(client).subscribe("charge-card", charge).build()?;
+//!     worker.run_until(async { tokio::signal::ctrl_c().await.ok(); }).await;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A handler that needs shared state (a database pool, a client of another service) takes
+//! it from a closure. Clone the `Arc` *outside* the `async` block, so that the closure can be
+//! called again for the next task (moving the one `Arc` into the future makes the closure
+//! `FnOnce`, error E0525):
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use camunda7_client::{worker::{Outcome, Task, Worker}, BoxError, Client};
+//!
+//! struct Payments { fee: i64 }
+//!
+//! # fn demo(client: Client) -> Result<(), BoxError> {
+//! let payments = Arc::new(Payments { fee: 2 });
+//! let worker = Worker::builder(client)
+//!     .subscribe("charge-card", move |task: Task| {
+//!         let payments = payments.clone(); // one clone per task, before the future
+//!         async move {
+//!             let amount: i64 = task.variables().get("amount")?;
+//!             Ok::<_, BoxError>(Outcome::complete().variable("charged", amount + payments.fee))
+//!         }
+//!     })
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! # The client
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), camunda7_client::Error> {
+//! use camunda7_client::{Auth, Client};
+//!
+//! let client = Client::builder()
+//!     .base_url("http://localhost:8080/engine-rest")
+//!     .auth(Auth::basic("demo", "demo"))
+//!     .build()?;
+//! let count = client.external_task().get_external_tasks_count(&Default::default()).await?;
+//! println!("{count:?} external tasks");
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
