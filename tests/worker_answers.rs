@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use camunda7_client::worker::{
-    Backoff, CancelReason, Outcome, RefusedResults, RetryPolicy, Task, Worker,
+    Backoff, CancelReason, Outcome, RefusedResults, RetryPolicy, Subscription, Task, Worker,
 };
 use camunda7_client::{Auth, BoxError, Client, Error};
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
@@ -97,6 +97,7 @@ on_both_runtimes!(
     an_answer_slower_than_the_lock_does_not_lose_the_task_to_another_worker,
     a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again,
     a_refused_result_can_become_an_incident_at_once,
+    the_activitys_extension_properties_set_retries_and_retry_timeouts,
 );
 
 async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_reason() {
@@ -909,4 +910,69 @@ async fn a_refused_result_can_become_an_incident_at_once() {
         .contains("ENGINE-13033"));
     assert_eq!(runs.of(&id), 1);
     assert_eq!(summary.metrics.results_refused, 1);
+}
+
+async fn the_activitys_extension_properties_set_retries_and_retry_timeouts() {
+    let engine = TestEngine::start().await.expect("engine");
+    let cycle = engine
+        .create_task(TaskSpec::new("t").extension_property("retries", "R2/PT7S"))
+        .expect("task");
+    let list = engine
+        .create_task(TaskSpec::new("t").extension_property("retryTimeouts", "PT3S,PT9S"))
+        .expect("task");
+    let unreadable = engine
+        .create_task(TaskSpec::new("t").extension_property("retries", "often"))
+        .expect("task");
+    let plain = engine.create_task(TaskSpec::new("t")).expect("task");
+    let worker = Worker::builder(client(&engine))
+        .retry_policy(
+            RetryPolicy::new()
+                .retries(5)
+                .retry_timeout(Duration::from_secs(1), Duration::from_secs(60)),
+        )
+        .subscribe_with(
+            Subscription::new("t").include_extension_properties(true),
+            |_task: Task| futures_ready::ready(Outcome::failure("not now")),
+        )
+        .build()
+        .expect("worker");
+    let shutdown = worker.shutdown_handle();
+    let run = tokio::spawn(worker.run());
+    let ids = [&cycle, &list, &unreadable, &plain];
+    wait_until("a failure for each", LIMIT, || {
+        ids.iter().all(|id| !failures_of(&engine, id).is_empty())
+    })
+    .await;
+    shutdown.shutdown();
+    run.await.expect("worker");
+    let first = |id: &str| {
+        engine
+            .history(id)
+            .into_iter()
+            .find_map(|e| match e {
+                TaskEvent::Failed {
+                    retries,
+                    retry_timeout_ms,
+                    ..
+                } => Some((retries, retry_timeout_ms)),
+                _ => None,
+            })
+            .expect("a failure")
+    };
+    assert_eq!(first(&cycle), (2, 7_000), "R2/PT7S");
+    assert_eq!(
+        first(&list),
+        (2, 3_000),
+        "PT3S,PT9S: two retries, 3 s first"
+    );
+    assert_eq!(
+        first(&unreadable),
+        (5, 1_000),
+        "unreadable: the worker's policy"
+    );
+    assert_eq!(
+        first(&plain),
+        (5, 1_000),
+        "no properties: the worker's policy"
+    );
 }

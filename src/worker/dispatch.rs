@@ -80,14 +80,15 @@ impl Worker {
         let context = self.context(Arc::from(topic), Arc::from(id.as_str()), lock);
         let outcome =
             Outcome::failure(format!("the worker cannot read this task: {}", bad.problem));
-        let outcome = report::resolve_failure(
-            outcome.into(),
-            &self.shared.report.retry_policy,
-            bad.retries,
-        );
+        let retries = report::RetryState {
+            current: bad.retries,
+            properties: None,
+        };
+        let outcome =
+            report::resolve_failure(outcome.into(), &self.shared.report.retry_policy, &retries);
         let shared = self.shared.clone();
         jobs.spawn(async move {
-            let end = report::report(&context, &outcome, &shared.report, bad.retries, None).await;
+            let end = report::report(&context, &outcome, &shared.report, &retries, None).await;
             if end == report::ReportEnd::Confirmed {
                 if let Outcome::Failure(failure) = &outcome {
                     shared.remember_failure(

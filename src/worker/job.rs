@@ -15,7 +15,8 @@ use super::execute::{execute, keep_locked, HandlerEnd};
 use super::fetch_loop::{Entry, Shared};
 use super::handler::{Task, TaskContext};
 use super::outcome::Outcome;
-use super::report::{self, PendingFailure, ReportEnd};
+use super::report::{self, PendingFailure, ReportEnd, RetryState};
+use super::retry::PropertyRetries;
 
 /// Everything the job of one task owns.
 pub(super) struct Job {
@@ -71,23 +72,20 @@ async fn run_task(
     pending: &PendingFailure,
     slot: Option<OwnedSemaphorePermit>,
 ) {
-    let task_retries = task.retries();
+    let retries = RetryState {
+        current: task.retries(),
+        properties: retries_from_properties(&task, context),
+    };
     let limit = entry.max_handler_duration;
     let end = execute(&entry.handler, task, context, shared.lock_extension, limit).await;
     let Some(outcome) = outcome_of(end, context) else {
         return;
     };
-    let outcome = report::resolve_failure(outcome, &shared.report.retry_policy, task_retries);
+    let outcome = report::resolve_failure(outcome, &shared.report.retry_policy, &retries);
     let _report_slot = shared.pool.hand_over(slot).await;
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let report = report::report(
-        context,
-        &outcome,
-        &shared.report,
-        task_retries,
-        Some(pending),
-    );
+    let report = report::report(context, &outcome, &shared.report, &retries, Some(pending));
     // Without a time limit the report always ends itself (at the latest after the report
     // timeout).
     let end = keep_locked(report, context, shared.lock_extension, None)
@@ -98,6 +96,24 @@ async fn run_task(
         shared.remember_failure(&context.task_id, failure.retry_timeout.unwrap_or_default());
     }
     tracing::debug!(outcome = outcome.kind(), report = end.as_str(), "task done");
+}
+
+/// The retries the task's activity asks for in its extension properties; a property that
+/// cannot be read is logged, and the worker's policy applies.
+fn retries_from_properties(task: &Task, context: &TaskContext) -> Option<PropertyRetries> {
+    let properties = task.extension_properties()?;
+    match PropertyRetries::from_properties(properties) {
+        Ok(retries) => retries,
+        Err(problem) => {
+            task_event!(
+                warn,
+                context,
+                problem,
+                "ignoring the activity's retry properties; the worker's retry policy applies"
+            );
+            None
+        }
+    }
 }
 
 /// The outcome to report for how a handler ended (counting errors and panics), or `None`

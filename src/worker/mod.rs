@@ -74,6 +74,22 @@
 //! vanished task pauses lock keeping until the lock is renewed (by [`Task::extend_lock`], or by
 //! a fetch that locked the task for this worker again).
 //!
+//! # Retries from the process model
+//!
+//! An activity can set its own retries in its extension properties (`camunda:properties` in
+//! the BPMN model), read when its subscription asks for them
+//! ([`Subscription::include_extension_properties`]); they override the worker's
+//! [`RetryPolicy`] for its tasks:
+//!
+//! | property | value | meaning |
+//! |---|---|---|
+//! | `retries` | `3` | the first failure leaves 3 retries (timeouts from `retryTimeouts`, or the policy) |
+//! | `retries` | `R3/PT5M` | 3 retries, 5 minutes apart (Camunda's `failedJobRetryTimeCycle` form) |
+//! | `retryTimeouts` | `PT1M,PT5M,PT10M` | the retry timeout after the 1st, 2nd, 3rd… failure (the last repeats); without `retries`, as many retries as timeouts |
+//!
+//! Durations are ISO-8601 (`PT30S`, `PT1H30M`, `P1D`); years and months are refused. A value
+//! that cannot be read is logged with the task and the worker's policy applies.
+//!
 //! # Shutdown
 //!
 //! [`ShutdownHandle::shutdown`] (or the signal given to [`Worker::run_until`]) cancels the

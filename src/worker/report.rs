@@ -13,7 +13,7 @@ use crate::Error;
 use super::decision::{decide, Decision, RequestKind};
 use super::handler::TaskContext;
 use super::outcome::{BpmnError, Complete, Failure, Outcome};
-use super::retry::{Backoff, RetryPolicy};
+use super::retry::{Backoff, PropertyRetries, RetryPolicy};
 
 /// How a report ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,15 +174,34 @@ async fn lookup_failure(context: &TaskContext, retries: i32, message: &str) -> L
     }
 }
 
-/// A failure outcome with retries and retry timeout filled in from the policy.
+/// What a task's failure reports count from: the retries the engine gave with the task, and
+/// the retries its activity asks for in its extension properties, if any.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RetryState {
+    pub(crate) current: Option<i32>,
+    pub(crate) properties: Option<PropertyRetries>,
+}
+
+impl RetryState {
+    /// The retries and retry timeout for the next failure report.
+    fn next(&self, policy: &RetryPolicy) -> (i32, Duration) {
+        match &self.properties {
+            Some(properties) => properties.next(self.current, policy),
+            None => policy.next(self.current),
+        }
+    }
+}
+
+/// A failure outcome with retries and retry timeout filled in from the task's extension
+/// properties or else the policy.
 pub(crate) fn resolve_failure(
     outcome: Outcome,
     policy: &RetryPolicy,
-    task_retries: Option<i32>,
+    state: &RetryState,
 ) -> Outcome {
     match outcome {
         Outcome::Failure(mut failure) => {
-            let (policy_retries, policy_timeout) = policy.next(task_retries);
+            let (policy_retries, policy_timeout) = state.next(policy);
             failure.retries.get_or_insert(policy_retries);
             failure.retry_timeout.get_or_insert(policy_timeout);
             Outcome::Failure(failure)
@@ -266,7 +285,7 @@ fn failure_for_refused(
     error_type: Option<&str>,
     message: &str,
     settings: &ReportSettings,
-    task_retries: Option<i32>,
+    state: &RetryState,
 ) -> Outcome {
     let what = match refused {
         Outcome::Complete(_) => "completion",
@@ -287,7 +306,7 @@ fn failure_for_refused(
         RefusedResults::FailureWithRetries => outcome,
         RefusedResults::Incident => outcome.retries(0),
     };
-    resolve_failure(outcome.into(), &settings.retry_policy, task_retries)
+    resolve_failure(outcome.into(), &settings.retry_policy, state)
 }
 
 /// Reports `outcome` for the context's task and acts on every answer as [`decide`] says.
@@ -302,7 +321,7 @@ pub(crate) async fn report(
     context: &TaskContext,
     outcome: &Outcome,
     settings: &ReportSettings,
-    task_retries: Option<i32>,
+    state: &RetryState,
     pending: Option<&PendingFailure>,
 ) -> ReportEnd {
     let metrics = &context.metrics;
@@ -404,7 +423,7 @@ pub(crate) async fn report(
                         error_type.as_deref(),
                         &message,
                         settings,
-                        task_retries,
+                        state,
                     )),
                     // A failure whose variables were refused goes again without them (the
                     // engine converts variables first, so nothing of it was applied).

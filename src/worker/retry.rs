@@ -174,6 +174,14 @@ impl RetryPolicy {
         self.max_timeout
     }
 
+    /// The retry timeout after the `failures`-th failure (1 for the first).
+    fn timeout_for(&self, failures: u32) -> Duration {
+        Backoff::exponential(self.initial_timeout, self.max_timeout)
+            .multiplier(self.multiplier)
+            .jitter(0.0)
+            .delay(failures.max(1))
+    }
+
     /// The retries and retry timeout to report for a task whose current `retries` is `current`.
     pub fn next(&self, current: Option<i32>) -> (i32, Duration) {
         let (remaining, failures) = match current {
@@ -200,9 +208,237 @@ impl RetryPolicy {
     }
 }
 
+/// The retries and retry timeouts an activity asks for in its extension properties
+/// (`camunda:properties` in the BPMN model), which override the worker's [`RetryPolicy`] for
+/// its tasks. The subscription must ask for them
+/// ([`Subscription::include_extension_properties`](super::Subscription::include_extension_properties)).
+///
+/// - `retries`: how many retries the first failure leaves (`3`), or that and one retry timeout
+///   for every failure (`R3/PT5M`, as in Camunda's `failedJobRetryTimeCycle`).
+/// - `retryTimeouts`: the retry timeout after the first, second, … failure as ISO-8601
+///   durations (`PT1M,PT5M,PT10M`; the last one repeats). Without `retries`, the number of
+///   retries is the length of this list.
+///
+/// What neither sets comes from the worker's policy. A property that cannot be read is logged
+/// and the worker's policy applies.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PropertyRetries {
+    retries: Option<i32>,
+    timeouts: Option<Vec<Duration>>,
+}
+
+/// The property names, as the module docs list them.
+pub(crate) const RETRIES_PROPERTY: &str = "retries";
+pub(crate) const RETRY_TIMEOUTS_PROPERTY: &str = "retryTimeouts";
+
+impl PropertyRetries {
+    /// The retries the properties set, `Ok(None)` when they set none, or what is wrong.
+    pub(crate) fn from_properties(
+        properties: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Option<Self>, String> {
+        let retries_text = properties.get(RETRIES_PROPERTY).map(|t| t.trim());
+        let timeouts_text = properties.get(RETRY_TIMEOUTS_PROPERTY).map(|t| t.trim());
+        if retries_text.is_none() && timeouts_text.is_none() {
+            return Ok(None);
+        }
+        let mut plan = PropertyRetries {
+            retries: None,
+            timeouts: None,
+        };
+        if let Some(text) = retries_text {
+            if let Some(cycle) = text.strip_prefix('R') {
+                let (count, duration) = cycle.split_once('/').ok_or_else(|| {
+                    format!("`{RETRIES_PROPERTY}` = `{text}`: expected R<count>/<duration>, e.g. R3/PT5M")
+                })?;
+                plan.retries = Some(count_of(count, text)?);
+                plan.timeouts = Some(vec![iso8601_duration(duration)
+                    .map_err(|e| format!("`{RETRIES_PROPERTY}` = `{text}`: {e}"))?]);
+            } else {
+                plan.retries = Some(count_of(text, text)?);
+            }
+        }
+        if let Some(text) = timeouts_text {
+            let list = text
+                .split(',')
+                .map(|item| iso8601_duration(item.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("`{RETRY_TIMEOUTS_PROPERTY}` = `{text}`: {e}"))?;
+            if list.is_empty() {
+                return Err(format!("`{RETRY_TIMEOUTS_PROPERTY}` is empty"));
+            }
+            plan.retries = plan
+                .retries
+                .or(Some(i32::try_from(list.len()).unwrap_or(i32::MAX)));
+            plan.timeouts = Some(list);
+        }
+        Ok(Some(plan))
+    }
+
+    /// The retries and retry timeout to report for a task whose current `retries` is `current`,
+    /// with what the properties leave open taken from `policy`.
+    pub(crate) fn next(&self, current: Option<i32>, policy: &RetryPolicy) -> (i32, Duration) {
+        let retries = self.retries.unwrap_or(policy.retries);
+        let (remaining, failures) = match current {
+            None => (retries, 1),
+            Some(left) => {
+                let remaining = left.saturating_sub(1).max(0);
+                (
+                    remaining,
+                    retries.saturating_sub(remaining).saturating_add(1).max(1),
+                )
+            }
+        };
+        let failures = u32::try_from(failures).unwrap_or(1);
+        let timeout = match &self.timeouts {
+            Some(list) => {
+                let index = usize::try_from(failures - 1).unwrap_or(usize::MAX);
+                list.get(index)
+                    .or(list.last())
+                    .copied()
+                    .unwrap_or(Duration::ZERO)
+            }
+            None => policy.timeout_for(failures),
+        };
+        (remaining, timeout)
+    }
+}
+
+fn count_of(text: &str, whole: &str) -> Result<i32, String> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| {
+            format!("`{RETRIES_PROPERTY}` = `{whole}`: `{text}` is not a count of retries")
+        })
+}
+
+/// An ISO-8601 duration of weeks, days, hours, minutes and seconds (`P1D`, `PT5M`, `PT1H30M`,
+/// `PT0.5S`); years and months are refused, as their length varies.
+pub(crate) fn iso8601_duration(text: &str) -> Result<Duration, String> {
+    let bad = |why: &str| format!("`{text}` is not an ISO-8601 duration such as PT5M ({why})");
+    let body = text
+        .strip_prefix('P')
+        .or_else(|| text.strip_prefix('p'))
+        .ok_or_else(|| bad("it must start with P"))?;
+    let (date, time) = match body.split_once(['T', 't']) {
+        Some((date, time)) => (date, Some(time)),
+        None => (body, None),
+    };
+    if date.is_empty() && time.map_or(true, str::is_empty) {
+        return Err(bad("no amount"));
+    }
+    let mut seconds = 0f64;
+    let mut add = |part: &str, units: &[(char, f64)], time_part: bool| -> Result<(), String> {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' || c == ',' {
+                number.push(if c == ',' { '.' } else { c });
+                continue;
+            }
+            let unit = c.to_ascii_uppercase();
+            let Some((_, factor)) = units.iter().find(|(u, _)| *u == unit) else {
+                return Err(bad(if !time_part && (unit == 'Y' || unit == 'M') {
+                    "years and months have no fixed length"
+                } else {
+                    "an unknown unit"
+                }));
+            };
+            let value: f64 = number.parse().map_err(|_| bad("a number is missing"))?;
+            seconds += value * factor;
+            number.clear();
+        }
+        if number.is_empty() {
+            Ok(())
+        } else {
+            Err(bad("a number without its unit"))
+        }
+    };
+    add(date, &[('W', 604_800.0), ('D', 86_400.0)], false)?;
+    if let Some(time) = time {
+        if time.is_empty() {
+            return Err(bad("nothing after T"));
+        }
+        add(time, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)], true)?;
+    }
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| *d <= super::config::MAX_DURATION)
+        .ok_or_else(|| bad("longer than 365 days"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    fn props(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn iso8601_durations_are_read_and_bad_ones_named() {
+        let secs = |t: &str| iso8601_duration(t).map(|d| d.as_secs_f64());
+        assert_eq!(secs("PT5M"), Ok(300.0));
+        assert_eq!(secs("PT1H30M"), Ok(5_400.0));
+        assert_eq!(secs("P1DT2S"), Ok(86_402.0));
+        assert_eq!(secs("P2W"), Ok(1_209_600.0));
+        assert_eq!(secs("PT0.5S"), Ok(0.5));
+        for bad in [
+            "5M", "P", "PT", "P1M", "P1Y", "PT5", "PTM", "PT5X", "P400D", "",
+        ] {
+            let error = iso8601_duration(bad).expect_err(bad);
+            assert!(error.contains(&format!("`{bad}`")), "{error}");
+        }
+    }
+
+    #[test]
+    fn extension_properties_set_retries_and_timeouts() {
+        let policy = RetryPolicy::new()
+            .retries(5)
+            .retry_timeout(Duration::from_secs(1), Duration::from_secs(8));
+        assert_eq!(
+            PropertyRetries::from_properties(&props(&[("other", "x")])),
+            Ok(None)
+        );
+
+        let cycle = PropertyRetries::from_properties(&props(&[("retries", "R3/PT5M")]))
+            .expect("valid")
+            .expect("set");
+        assert_eq!(cycle.next(None, &policy), (3, Duration::from_secs(300)));
+        assert_eq!(cycle.next(Some(1), &policy), (0, Duration::from_secs(300)));
+
+        let list =
+            PropertyRetries::from_properties(&props(&[("retryTimeouts", "PT1M, PT5M,PT10M")]))
+                .expect("valid")
+                .expect("set");
+        assert_eq!(list.next(None, &policy), (3, Duration::from_secs(60)));
+        assert_eq!(list.next(Some(3), &policy), (2, Duration::from_secs(300)));
+        assert_eq!(list.next(Some(2), &policy), (1, Duration::from_secs(600)));
+        assert_eq!(list.next(Some(1), &policy), (0, Duration::from_secs(600)));
+
+        // A count alone: the policy's timeouts.
+        let count = PropertyRetries::from_properties(&props(&[("retries", "2")]))
+            .expect("valid")
+            .expect("set");
+        assert_eq!(count.next(None, &policy), (2, Duration::from_secs(1)));
+        assert_eq!(count.next(Some(2), &policy), (1, Duration::from_secs(2)));
+
+        for bad in [
+            [("retries", "R3")],
+            [("retries", "three")],
+            [("retries", "-1")],
+            [("retryTimeouts", "PT1M,,PT2M")],
+        ] {
+            assert!(
+                PropertyRetries::from_properties(&props(&bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn jitter_stays_within_bounds() {
