@@ -138,7 +138,7 @@ impl WorkerBuilder {
         self
     }
 
-    /// Never extend locks automatically (handlers can still call [`Task::extend_lock`]).
+    /// Never extend locks automatically (handlers can still call [`Task::extend_lock`](super::Task::extend_lock)).
     pub fn no_lock_extension(mut self) -> Self {
         self.lock_extension = None;
         self
@@ -189,8 +189,9 @@ impl WorkerBuilder {
 
     /// How long a handler may run (default 1 hour; per topic with
     /// [`Subscription::max_handler_duration`]). After that the worker stops extending its
-    /// lock, signals [`Task::cancelled`] and reports a failure "handler exceeded …" under the
-    /// retry policy, so a hung handler neither keeps its task forever nor its slot.
+    /// lock, signals [`Task::cancelled`](super::Task::cancelled) and reports a failure
+    /// "handler exceeded …" under the retry policy, so a hung handler neither keeps its task
+    /// forever nor its slot.
     pub fn max_handler_duration(mut self, limit: Duration) -> Self {
         self.max_handler_duration = limit;
         self

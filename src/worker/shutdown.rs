@@ -21,7 +21,7 @@ const STRANDED_SETTLE: Duration = Duration::from_millis(200);
 ///
 /// The first [`shutdown`](ShutdownHandle::shutdown) is graceful: the in-flight long poll is
 /// cancelled at once, no more tasks are fetched, and running handlers get until the
-/// [`shutdown_timeout`](WorkerBuilder::shutdown_timeout) to finish and report. A second call (or
+/// [`shutdown_timeout`](super::WorkerBuilder::shutdown_timeout) to finish and report. A second call (or
 /// [`abort`](ShutdownHandle::abort)) aborts the handlers still running.
 #[derive(Debug, Clone)]
 pub struct ShutdownHandle {
