@@ -310,8 +310,8 @@ impl WorkerBuilder {
         Ok(Worker {
             shared: Arc::new(Shared {
                 client: self.client,
+                metrics: Metrics::for_worker(&worker_id),
                 worker_id,
-                metrics: Metrics::default(),
                 report: ReportSettings {
                     backoff: self.report_backoff,
                     timeout: self.report_timeout,

@@ -1,4 +1,7 @@
-//! Counters a running worker keeps, readable at any time.
+//! Counters a running worker keeps, readable at any time; with the `metrics` feature also
+//! published through the [`metrics`](https://docs.rs/metrics) facade, as
+//! `camunda7_worker_<counter>_total` with a `worker_id` label, so a Prometheus or
+//! OpenTelemetry exporter a service already runs picks them up.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,6 +25,32 @@ macro_rules! counters {
                 MetricsSnapshot {
                     $( $name: self.$name.load(Ordering::Relaxed), )*
                 }
+            }
+        }
+
+        /// The facade's counters, one per field of [`Counters`], registered on first use.
+        #[cfg(feature = "metrics")]
+        struct Exported {
+            $( $name: metrics::Counter, )*
+        }
+
+        #[cfg(feature = "metrics")]
+        impl Exported {
+            fn register(worker_id: &Arc<str>) -> Self {
+                Exported {
+                    $( $name: metrics::counter!(
+                        concat!("camunda7_worker_", stringify!($name), "_total"),
+                        "worker_id" => worker_id.to_string()
+                    ), )*
+                }
+            }
+
+            /// The facade's counter for one of `counters`' fields.
+            fn of(&self, counters: &Counters, counter: &AtomicU64) -> Option<&metrics::Counter> {
+                $( if std::ptr::eq(counter, &counters.$name) {
+                    return Some(&self.$name);
+                } )*
+                None
             }
         }
     };
@@ -90,19 +119,62 @@ counters! {
 
 /// Live counters of a [`Worker`](super::Worker); cheap to clone and readable at any time, also
 /// while the worker runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Metrics {
     pub(crate) counters: Arc<Counters>,
+    #[cfg(feature = "metrics")]
+    exported: Arc<Facade>,
+}
+
+/// The `metrics` facade's side: the worker id for the label, and the counters once registered.
+#[cfg(feature = "metrics")]
+#[derive(Default)]
+struct Facade {
+    worker_id: Arc<str>,
+    counters: std::sync::OnceLock<Exported>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Metrics").field(&self.snapshot()).finish()
+    }
 }
 
 impl Metrics {
+    /// Counters for the worker `worker_id` (the label of the published counters).
+    pub(crate) fn for_worker(worker_id: &Arc<str>) -> Self {
+        #[cfg(not(feature = "metrics"))]
+        let _ = worker_id;
+        Metrics {
+            counters: Arc::default(),
+            #[cfg(feature = "metrics")]
+            exported: Arc::new(Facade {
+                worker_id: worker_id.clone(),
+                counters: std::sync::OnceLock::new(),
+            }),
+        }
+    }
+
     /// The current values.
     pub fn snapshot(&self) -> MetricsSnapshot {
         self.counters.snapshot()
     }
 
     pub(crate) fn add(&self, counter: impl Fn(&Counters) -> &AtomicU64, n: u64) {
-        counter(&self.counters).fetch_add(n, Ordering::Relaxed);
+        let counter = counter(&self.counters);
+        counter.fetch_add(n, Ordering::Relaxed);
+        #[cfg(feature = "metrics")]
+        {
+            // Registered at the first count, so a recorder installed after the worker was
+            // built (but before it ran) still gets them.
+            let facade = &self.exported;
+            let exported = facade
+                .counters
+                .get_or_init(|| Exported::register(&facade.worker_id));
+            if let Some(published) = exported.of(&self.counters, counter) {
+                published.increment(n);
+            }
+        }
     }
 
     pub(crate) fn inc(&self, counter: impl Fn(&Counters) -> &AtomicU64) {
