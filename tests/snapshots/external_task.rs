@@ -66,8 +66,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub local_variables: Option<crate::variables::Variables>,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// A comparison of a variable against a value.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -137,8 +136,7 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CountResultDto {
         /// Number of items that match the query.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub count: Option<i64>,
+        pub count: i64,
     }
     /// Error body the engine sends with a 4xx or 5xx status.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -157,23 +155,19 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ExtendLockOnExternalTaskDto {
-        /// New lock duration in milliseconds, counted from now; must be greater than 0.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub new_duration: Option<i64>,
+        /// New lock duration in milliseconds, counted from now; must be greater than 0. Left out, the request fails with status 400.
+        pub new_duration: i64,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// Request body that reports a BPMN error for an external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ExternalTaskBpmnError {
-        /// Id of the worker reporting the error; must be the worker that locked the task.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
-        /// Error code that selects the catching error event; required by the engine.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub error_code: Option<String>,
+        /// Id of the worker reporting the error; must be the worker that locked the task. Left out, the request fails with status 500 and `workerId is null`.
+        pub worker_id: String,
+        /// Error code that selects the catching error event. Left out, the request fails with status 500 and `errorCode is null`.
+        pub error_code: String,
         /// Optional message, available to the catching error event.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
@@ -263,8 +257,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub local_variables: Option<crate::variables::Variables>,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// An external task query sent as a JSON body; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -674,8 +667,7 @@ pub mod models {
     #[serde(rename_all = "camelCase")]
     pub struct HandleExternalTaskDto {
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// A query over the history of process instances, running and finished; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -978,12 +970,10 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct LockExternalTaskDto {
-        /// Lock duration in milliseconds, counted from now; must be greater than 0.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub lock_duration: Option<i64>,
+        /// Lock duration in milliseconds, counted from now; must be greater than 0. Left out, the engine rejects the request.
+        pub lock_duration: i64,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// An external task that fetch-and-lock has just locked for the worker, with the requested variables.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1057,8 +1047,7 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct PriorityDto {
         /// New priority, any 64-bit integer. The engine needs a value; null fails with status 500.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub priority: Option<i64>,
+        pub priority: i64,
     }
     /// A query for running process instances; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1244,17 +1233,15 @@ pub mod models {
     /// Request body that sets the retries of one task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct RetriesDto {
-        /// Retries left; 0 or more. 0 creates an incident; a positive value resolves an existing one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub retries: Option<i32>,
+        /// Retries left; 0 or more. 0 creates an incident; a positive value resolves an existing one. Null or left out fails with status 400.
+        pub retries: i32,
     }
     /// Selects external tasks and the retries to give them. The tasks chosen by all given selectors together are updated.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct SetRetriesForExternalTasksDto {
-        /// Retries to set; required, 0 or more.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub retries: Option<i32>,
+        /// Retries to set, 0 or more; null or left out fails with status 400.
+        pub retries: i32,
         /// Ids of external tasks to update.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub external_task_ids: Option<Vec<String>>,
@@ -1275,9 +1262,8 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct TaskBpmnErrorDto {
-        /// Error code that selects the catching error event; required by the engine.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub error_code: Option<String>,
+        /// Error code that selects the catching error event. Left out, the request fails with status 500 and `errorCode is null`.
+        pub error_code: String,
         /// Optional message, available to the catching error event.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
