@@ -169,22 +169,29 @@ async fn server_error_keeps_the_engine_body() {
     mount_error(
         &server,
         "POST",
-        "/engine-rest/external-task/task-1/complete",
+        "/engine-rest/external-task/task-1/failure",
         500,
-        json!({"type": "NullValueException", "message": "workerId is null", "code": 0}),
+        json!({
+            "type": "ProcessEngineException",
+            "message": "retries is not greater than or equal to 0",
+            "code": 0
+        }),
     )
     .await;
 
-    let body: models::CompleteExternalTaskDto = dto(json!({}));
+    let body: models::ExternalTaskFailureDto = dto(json!({"workerId": "w", "retries": -1}));
     let err = client_for(&server)
         .external_task()
-        .complete_external_task_resource("task-1", &body)
+        .handle_failure("task-1", &body)
         .await
         .expect_err("the engine refused");
     assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
     let engine = err.engine().expect("an engine error");
-    assert_eq!(engine.error_type.as_deref(), Some("NullValueException"));
-    assert_eq!(engine.message.as_deref(), Some("workerId is null"));
+    assert_eq!(engine.error_type.as_deref(), Some("ProcessEngineException"));
+    assert_eq!(
+        engine.message.as_deref(),
+        Some("retries is not greater than or equal to 0")
+    );
     assert_eq!(engine.code, Some(0));
     // A 500 may be transient (optimistic locking, a deadlock) or not (this one); callers bound
     // their retries.
@@ -590,7 +597,7 @@ async fn a_body_on_a_success_without_content_is_read_and_dropped() {
 
     let client = client_for(&server);
     let body = models::CompleteExternalTaskDto {
-        worker_id: Some("w".to_owned()),
+        worker_id: "w".to_owned(),
         ..Default::default()
     };
     // Twice over the same client: the body read to its end leaves the connection reusable.

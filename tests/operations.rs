@@ -284,7 +284,7 @@ async fn get_external_tasks_count_decodes_the_count() {
         },
     )
     .await;
-    assert_eq!(count.count, Some(42));
+    assert_eq!(count.count, 42);
 }
 
 // 4. POST /external-task/count
@@ -307,7 +307,7 @@ async fn query_external_tasks_count_sends_the_query_as_json() {
         },
     )
     .await;
-    assert_eq!(count.count, Some(3));
+    assert_eq!(count.count, 3);
 }
 
 // 5. POST /external-task/fetchAndLock
@@ -622,7 +622,7 @@ async fn complete_external_task_resource_sends_variables_and_local_variables() {
 #[tokio::test]
 async fn complete_external_task_resource_from_typed_variables() {
     let body = models::CompleteExternalTaskDto {
-        worker_id: Some("payment-worker-1".into()),
+        worker_id: "payment-worker-1".into(),
         variables: Some(
             Variables::new()
                 .with("charged", true)

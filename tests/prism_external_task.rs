@@ -586,7 +586,7 @@ async fn run_operations(c: &mut Contract) {
         ("setExternalTaskRetriesAsyncOperation", "post", true),
     ] {
         let body = SetRetriesForExternalTasksDto {
-            retries: Some(3),
+            retries: 3,
             external_task_ids: Some(vec![TASK_ID.into()]),
             process_instance_ids: Some(vec!["aProcessInstanceId".into()]),
             external_task_query: Some(task_query(create_time)),
@@ -660,8 +660,8 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/bpmnError",
         |client| async move {
             let body = ExternalTaskBpmnError {
-                worker_id: Some(WORKER.into()),
-                error_code: Some("INVOICE_REJECTED".into()),
+                worker_id: WORKER.into(),
+                error_code: "INVOICE_REJECTED".into(),
                 error_message: Some("The invoice amount exceeds the approval limit".into()),
                 variables: Some(variables()),
             };
@@ -680,7 +680,7 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/complete",
         |client| async move {
             let body = CompleteExternalTaskDto {
-                worker_id: Some(WORKER.into()),
+                worker_id: WORKER.into(),
                 variables: Some(variables()),
                 local_variables: Some(local_variables()),
             };
@@ -717,8 +717,8 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/extendLock",
         |client| async move {
             let body = ExtendLockOnExternalTaskDto {
-                new_duration: Some(120_000),
-                worker_id: Some(WORKER.into()),
+                new_duration: 120_000,
+                worker_id: WORKER.into(),
             };
             client.external_task().extend_lock(TASK_ID, &body).await
         },
@@ -732,7 +732,7 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/failure",
         |client| async move {
             let body = ExternalTaskFailureDto {
-                worker_id: Some(WORKER.into()),
+                worker_id: WORKER.into(),
                 error_message: Some("Payment service unavailable".into()),
                 error_details: Some(
                     "java.net.ConnectException: Connection refused\n\tat ...".into(),
@@ -754,8 +754,8 @@ async fn run_operations(c: &mut Contract) {
         "/external-task/{id}/lock",
         |client| async move {
             let body = LockExternalTaskDto {
-                lock_duration: Some(300_000),
-                worker_id: Some(WORKER.into()),
+                lock_duration: 300_000,
+                worker_id: WORKER.into(),
             };
             client.external_task().lock(TASK_ID, &body).await
         },
@@ -768,7 +768,7 @@ async fn run_operations(c: &mut Contract) {
         "put",
         "/external-task/{id}/priority",
         |client| async move {
-            let body = PriorityDto { priority: Some(75) };
+            let body = PriorityDto { priority: 75 };
             client
                 .external_task()
                 .set_external_task_resource_priority(TASK_ID, &body)
@@ -783,7 +783,7 @@ async fn run_operations(c: &mut Contract) {
         "put",
         "/external-task/{id}/retries",
         |client| async move {
-            let body = RetriesDto { retries: Some(5) };
+            let body = RetriesDto { retries: 5 };
             client
                 .external_task()
                 .set_external_task_resource_retries(TASK_ID, &body)

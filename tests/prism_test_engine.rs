@@ -116,7 +116,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         })
         .await;
     if let Some(count) = p.ok("getExternalTasksCount", count) {
-        p.check("getExternalTasksCount", count.count == Some(2), &count);
+        p.check("getExternalTasksCount", count.count == 2, &count);
     }
     let query = ExternalTaskQueryDto {
         topic_name: Some("invoice".into()),
@@ -129,7 +129,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
     };
     let count = api.query_external_tasks_count(&query).await;
     if let Some(count) = p.ok("queryExternalTasksCount", count) {
-        p.check("queryExternalTasksCount", count.count == Some(2), &count);
+        p.check("queryExternalTasksCount", count.count == 2, &count);
     }
     let listed = api
         .query_external_tasks(
@@ -248,8 +248,8 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .extend_lock(
             &invoice_a,
             &ExtendLockOnExternalTaskDto {
-                new_duration: Some(120_000),
-                worker_id: Some(WORKER.into()),
+                new_duration: 120_000,
+                worker_id: WORKER.into(),
             },
         )
         .await;
@@ -258,7 +258,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .complete_external_task_resource(
             &invoice_a,
             &CompleteExternalTaskDto {
-                worker_id: Some(WORKER.into()),
+                worker_id: WORKER.into(),
                 variables: Some(
                     Variables::new()
                         .with("approved", true)
@@ -276,7 +276,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .handle_failure(
             &invoice_b,
             &ExternalTaskFailureDto {
-                worker_id: Some(WORKER.into()),
+                worker_id: WORKER.into(),
                 error_message: Some("Payment service unavailable".into()),
                 error_details: Some("java.net.ConnectException: Connection refused".into()),
                 retries: Some(0),
@@ -295,11 +295,11 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         );
     }
     let retried = api
-        .set_external_task_resource_retries(&invoice_b, &RetriesDto { retries: Some(2) })
+        .set_external_task_resource_retries(&invoice_b, &RetriesDto { retries: 2 })
         .await;
     p.ok("setExternalTaskResourceRetries", retried);
     let prioritised = api
-        .set_external_task_resource_priority(&invoice_b, &PriorityDto { priority: Some(75) })
+        .set_external_task_resource_priority(&invoice_b, &PriorityDto { priority: 75 })
         .await;
     p.ok("setExternalTaskResourcePriority", prioritised);
     p.ok("unlock", api.unlock(&invoice_b).await);
@@ -307,8 +307,8 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .lock(
             &invoice_b,
             &LockExternalTaskDto {
-                lock_duration: Some(30_000),
-                worker_id: Some(WORKER.into()),
+                lock_duration: 30_000,
+                worker_id: WORKER.into(),
             },
         )
         .await;
@@ -317,8 +317,8 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .handle_external_task_bpmn_error(
             &invoice_b,
             &ExternalTaskBpmnError {
-                worker_id: Some(WORKER.into()),
-                error_code: Some("INVOICE_REJECTED".into()),
+                worker_id: WORKER.into(),
+                error_code: "INVOICE_REJECTED".into(),
                 error_message: Some("Amount over the approval limit".into()),
                 variables: Some(Variables::new().with("rejectedBy", "Grace Hopper")),
             },
@@ -328,7 +328,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
 
     // Administration of the shipping task.
     let retries = SetRetriesForExternalTasksDto {
-        retries: Some(5),
+        retries: 5,
         external_task_ids: Some(vec![shipping.clone()]),
         ..Default::default()
     };
@@ -349,7 +349,7 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .complete_external_task_resource(
             unknown,
             &CompleteExternalTaskDto {
-                worker_id: Some(WORKER.into()),
+                worker_id: WORKER.into(),
                 ..Default::default()
             },
         )
@@ -378,8 +378,8 @@ async fn test_engine_conforms_to_camunda_7_24_through_prism_proxy() {
         .extend_lock(
             &shipping,
             &ExtendLockOnExternalTaskDto {
-                new_duration: Some(1_000),
-                worker_id: Some("someone-else".into()),
+                new_duration: 1_000,
+                worker_id: "someone-else".into(),
             },
         )
         .await

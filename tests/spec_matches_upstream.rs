@@ -7,6 +7,12 @@
 //! schema we declare. Where both documents describe the same item, our description must differ
 //! from Camunda's. Each mismatch is reported with the JSON pointer of the place in our document.
 //!
+//! One difference is deliberate: our `required` lists also name what the engine cannot do
+//! without, where Camunda's document leaves it optional. Exactly the fields in
+//! [`REQUIRED_BEYOND_UPSTREAM`] may be required beyond Camunda's document; any other `required`
+//! difference (one more, one less) is a mismatch, and so is a listed field that is no longer
+//! required in ours.
+//!
 //! Camunda's document is read from `$CAMUNDA_OPENAPI_DIR`, or else from `../shared/camunda-openapi`
 //! next to the repository. With the variable set, a missing file fails the test; without it, a
 //! missing default directory skips the test with a message.
@@ -28,6 +34,55 @@ const EXPECTED_OPERATIONS: usize = 18;
 const PROSE_KEYS: [&str; 5] = ["description", "summary", "example", "examples", "title"];
 /// Prose keys whose texts must not be copied from Camunda's document.
 const OWN_WORDS_KEYS: [&str; 4] = ["description", "summary", "example", "examples"];
+/// (component schema, property, why) for every property our document requires and Camunda's
+/// does not. The `required` list may sit on the schema itself or on one of its `allOf` parts.
+const REQUIRED_BEYOND_UPSTREAM: [(&str, &str, &str); 9] = [
+    (
+        "HandleExternalTaskDto",
+        "workerId",
+        "complete, failure, extendLock and lock answer 500 `workerId is null` without it",
+    ),
+    (
+        "ExternalTaskBpmnError",
+        "workerId",
+        "bpmnError answers 500 `workerId is null` without it",
+    ),
+    (
+        "TaskBpmnErrorDto",
+        "errorCode",
+        "bpmnError answers 500 `errorCode is null` without it",
+    ),
+    (
+        "ExtendLockOnExternalTaskDto",
+        "newDuration",
+        "extendLock answers 400 `lockTime is not greater than 0` without it",
+    ),
+    (
+        "LockExternalTaskDto",
+        "lockDuration",
+        "lock refuses a duration that is not greater than 0, and a missing one is 0",
+    ),
+    (
+        "RetriesDto",
+        "retries",
+        "PUT /external-task/{id}/retries answers 400 when retries is null",
+    ),
+    (
+        "SetRetriesForExternalTasksDto",
+        "retries",
+        "PUT /external-task/retries and POST /external-task/retries-async answer 400 when retries is null",
+    ),
+    (
+        "PriorityDto",
+        "priority",
+        "PUT /external-task/{id}/priority fails with 500 (unboxing a null) without it",
+    ),
+    (
+        "CountResultDto",
+        "count",
+        "the engine always sends the count",
+    ),
+];
 /// HTTP methods an OpenAPI path item can hold.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -113,6 +168,55 @@ fn checker_reports_changed_facts_and_copied_descriptions() {
     assert_eq!(format_reports, 1, "{report}");
 }
 
+/// Only the listed `required` differences pass: one more, one less or a listed one gone is
+/// reported, wherever the `required` list sits (a schema, an `allOf` part).
+#[test]
+fn checker_allows_exactly_the_listed_required_differences() {
+    let Some(upstream) = load_upstream() else {
+        return;
+    };
+    let mut ours = load_ours();
+    // Not in the list: an extra required property.
+    let bpmn = "/components/schemas/TaskBpmnErrorDto/required";
+    set(
+        &mut ours,
+        bpmn,
+        serde_json::json!(["errorCode", "errorMessage"]),
+    );
+    // Required upstream, no longer in ours.
+    let fetch = "/components/schemas/FetchExternalTasksDto/required";
+    set(&mut ours, fetch, serde_json::json!(["workerId"]));
+    // Listed, but no longer required in ours (inside an `allOf` part).
+    let lock = "/components/schemas/LockExternalTaskDto/allOf/0";
+    let Some(Value::Object(part)) = ours.pointer_mut(lock) else {
+        panic!("{lock} is not an object in {OUR_SPEC}");
+    };
+    part.remove("required");
+    // Listed for another schema only: not allowed here.
+    let topic = "/components/schemas/FetchExternalTaskTopicDto/required";
+    set(
+        &mut ours,
+        topic,
+        serde_json::json!(["topicName", "lockDuration", "workerId"]),
+    );
+
+    let mismatches = check(&ours, &upstream);
+    let report = mismatches.join("\n");
+    let expected = [
+        format!("{bpmn}: `errorMessage` is required in ours but not upstream"),
+        format!("{fetch}: `maxTasks` is required upstream but not in ours"),
+        "/components/schemas/LockExternalTaskDto: `lockDuration` is listed in REQUIRED_BEYOND_UPSTREAM".to_string(),
+        format!("{topic}: `workerId` is required in ours but not upstream"),
+    ];
+    for needle in &expected {
+        assert!(
+            report.contains(needle.as_str()),
+            "expected a mismatch mentioning `{needle}`, got:\n{report}"
+        );
+    }
+    assert_eq!(mismatches.len(), expected.len(), "{report}");
+}
+
 /// Replaces the value at `pointer` in `doc`.
 fn set(doc: &mut Value, pointer: &str, value: Value) {
     match doc.pointer_mut(pointer) {
@@ -174,10 +278,22 @@ fn check(ours: &Value, upstream: &Value) -> Vec<String> {
         upstream,
         mismatches: Vec::new(),
         compared_refs: HashSet::new(),
+        required_beyond: BTreeSet::new(),
     };
     checker.operations();
     checker.component_schemas();
     checker.security();
+    for (schema, property, _) in REQUIRED_BEYOND_UPSTREAM {
+        if !checker.required_beyond.contains(&(schema, property)) {
+            let pointer = format!("/components/schemas/{}", escape(schema));
+            checker.report(
+                &pointer,
+                format!(
+                    "`{property}` is listed in REQUIRED_BEYOND_UPSTREAM but our document does not require it beyond upstream; update the list"
+                ),
+            );
+        }
+    }
     checker.mismatches
 }
 
@@ -249,6 +365,8 @@ struct Checker<'a> {
     mismatches: Vec<String>,
     /// Pairs of (our target, Camunda's target) already compared; stops cycles and repeats.
     compared_refs: HashSet<(String, String)>,
+    /// The entries of [`REQUIRED_BEYOND_UPSTREAM`] found required in ours and not upstream.
+    required_beyond: BTreeSet<(&'static str, &'static str)>,
 }
 
 impl Checker<'_> {
@@ -447,7 +565,19 @@ impl Checker<'_> {
                 if !names {
                     self.own_words(our_map, their_map, pointer);
                 }
-                let relevant = |key: &String| names || !PROSE_KEYS.contains(&key.as_str());
+                // A schema's list of required properties (not a parameter's or body's flag).
+                let required_list = !names
+                    && [our_map, their_map]
+                        .iter()
+                        .any(|map| map.get("required").is_some_and(Value::is_array));
+                if required_list {
+                    self.required(our_map.get("required"), their_map.get("required"), pointer);
+                }
+                let relevant = |key: &String| {
+                    names
+                        || !(PROSE_KEYS.contains(&key.as_str())
+                            || required_list && key == "required")
+                };
                 for key in their_map.keys().filter(|k| relevant(k)) {
                     if !our_map.contains_key(key) {
                         let what = if names { "" } else { "key " };
@@ -505,6 +635,50 @@ impl Checker<'_> {
         }
     }
 
+    /// The `required` lists of a schema at `pointer`: the same properties, except those that
+    /// [`REQUIRED_BEYOND_UPSTREAM`] lets ours add.
+    fn required(&mut self, ours: Option<&Value>, theirs: Option<&Value>, pointer: &str) {
+        let names = |list: Option<&Value>| -> Vec<String> {
+            list.and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|item| {
+                            item.as_str()
+                                .map_or_else(|| item.to_string(), str::to_owned)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ours = names(ours);
+        let theirs = names(theirs);
+        let at = format!("{pointer}/required");
+        for property in theirs.iter().filter(|p| !ours.contains(p)) {
+            self.report(
+                &at,
+                format!("`{property}` is required upstream but not in ours"),
+            );
+        }
+        let schema = component_of(pointer);
+        for property in ours.iter().filter(|p| !theirs.contains(p)) {
+            let allowed = REQUIRED_BEYOND_UPSTREAM
+                .iter()
+                .find(|(s, p, _)| Some(*s) == schema && p == property);
+            match allowed {
+                Some((s, p, _)) => {
+                    self.required_beyond.insert((*s, *p));
+                }
+                None => self.report(
+                    &at,
+                    format!(
+                        "`{property}` is required in ours but not upstream; list it in REQUIRED_BEYOND_UPSTREAM with the reason, or drop it"
+                    ),
+                ),
+            }
+        }
+    }
+
     /// Where both documents hold prose for the same item, ours must not be Camunda's.
     fn own_words(
         &mut self,
@@ -558,6 +732,16 @@ fn parameter_list<'v>(
         list.push(((field("in"), field("name")), index, param));
     }
     list
+}
+
+/// The component schema whose own object (or one of whose `allOf` parts) is at `pointer`:
+/// `X` for `/components/schemas/X` and `/components/schemas/X/allOf/0`, else `None`.
+fn component_of(pointer: &str) -> Option<&str> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let (name, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    let part = tail.strip_prefix("allOf/");
+    let own = tail.is_empty() || part.is_some_and(|i| i.chars().all(|c| c.is_ascii_digit()));
+    own.then_some(name)
 }
 
 /// The target of a local `$ref` (`#/...`).

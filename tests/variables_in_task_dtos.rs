@@ -49,7 +49,7 @@ fn locked_task_variables_read_as_typed_values() {
 #[test]
 fn complete_body_sends_typed_values() {
     let body = CompleteExternalTaskDto {
-        worker_id: Some("w1".into()),
+        worker_id: "w1".into(),
         variables: Some(Variables::new().with("approved", true).with("count", 3_i32)),
         local_variables: Some(
             Variables::new().with("tmp", VariableValue::string("x").transient(true)),

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod describe;
 pub mod diff;
 pub mod docs;
 pub mod emit;

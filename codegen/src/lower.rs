@@ -57,6 +57,9 @@ pub(crate) struct Builder<'a> {
     map_overrides: IndexMap<String, String>,
     /// Component schemas used as `multipart/form-data` bodies.
     form_schemas: IndexSet<String>,
+    /// (part, whole): the generated struct `part` is an `allOf` part of the struct `whole`, in
+    /// the order of lowering.
+    pub(crate) merged: Vec<(String, String)>,
 }
 
 /// What an inline schema's generated type would be named after. The text is only made when a
@@ -121,12 +124,13 @@ fn build_with(doc: &OpenAPI, settings: &Settings, parallel: bool) -> (Model, Dia
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let mut tags = tags;
     builder.finish_tags(&mut tags, &types);
-    let model = Model {
+    let mut model = Model {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         types,
         tags,
     };
+    crate::describe::complete(&mut model, &builder.merged);
     (model, builder.diags)
 }
 
@@ -173,6 +177,7 @@ impl<'a> Builder<'a> {
             def_index: NameMap::default(),
             type_overrides,
             map_overrides,
+            merged: Vec::new(),
         }
     }
 
@@ -251,7 +256,7 @@ impl<'a> Builder<'a> {
                     kind: TypeKind::Alias(target),
                 }
             }
-            ReferenceOr::Item(schema) => self.named_def(schema, &rust_name, &ptr, name),
+            ReferenceOr::Item(schema) => self.named_def(schema, &rust_name, &ptr),
         };
         let def = if self.form_schemas.contains(name) {
             as_form(def)
@@ -264,9 +269,9 @@ impl<'a> Builder<'a> {
     }
 
     /// The definition for a schema that gets the name `rust_name`.
-    fn named_def(&mut self, schema: &Schema, rust_name: &str, ptr: &str, label: &str) -> TypeDef {
-        let doc = schema_doc(schema)
-            .unwrap_or_else(|| format!("The `{label}` schema (no description in the document)."));
+    fn named_def(&mut self, schema: &Schema, rust_name: &str, ptr: &str) -> TypeDef {
+        // Without a description the doc is written once the model is complete (`describe.rs`).
+        let doc = schema_doc(schema).unwrap_or_default();
         let kind = if is_struct_like(schema) {
             TypeKind::Struct(self.struct_def(schema, rust_name, ptr))
         } else if let Some(values) = string_enum_values(schema) {
@@ -292,9 +297,8 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(|(json_name, draft)| Field {
                 name: namer.claim(&snake(&json_name)),
-                doc: draft.doc.unwrap_or_else(|| {
-                    format!("The `{json_name}` property (no description in the document).")
-                }),
+                // Filled in by `describe.rs` when the document has none.
+                doc: draft.doc.unwrap_or_default(),
                 required: draft.required || extra_required.contains(&json_name),
                 json_name,
                 ty: draft.ty,
@@ -346,7 +350,7 @@ impl<'a> Builder<'a> {
             let part_ptr = pointer(&pointer(ptr, "allOf"), &i.to_string());
             match part {
                 ReferenceOr::Reference { reference } => {
-                    self.merge_reference(reference, &part_ptr, fields, extra_required, depth)
+                    self.merge_reference(reference, owner, &part_ptr, fields, extra_required, depth)
                 }
                 ReferenceOr::Item(inline) => {
                     self.collect_fields(inline, owner, &part_ptr, fields, extra_required, depth + 1)
@@ -389,6 +393,7 @@ impl<'a> Builder<'a> {
     fn merge_reference(
         &mut self,
         reference: &str,
+        owner: &str,
         at: &str,
         fields: &mut IndexMap<String, DraftField>,
         extra_required: &mut IndexSet<String>,
@@ -443,6 +448,7 @@ impl<'a> Builder<'a> {
                     })
                     .collect();
                 fields.extend(merged);
+                self.merged.push((name, owner.to_owned()));
             }
             _ => self.diags.warn(
                 at,
@@ -481,7 +487,7 @@ impl<'a> Builder<'a> {
         if is_struct_like(schema) || string_enum_values(schema).is_some() {
             let hint = hint.text();
             let name = self.type_namer.claim(&camel(&hint));
-            let def = self.named_def(schema, &name, ptr, &hint);
+            let def = self.named_def(schema, &name, ptr);
             self.push_def(def);
             return TypeRef::Named(name);
         }

@@ -538,3 +538,65 @@ fn doc_text_with_quotes_hashes_and_backslashes_is_kept_as_it_is() {
     );
     assert!(syn::parse_file(&out).is_ok());
 }
+
+/// A type the document does not describe says where it is used; a field without a description
+/// says what it holds; every operation shows its call; site-relative links are resolved against
+/// the document's version.
+#[test]
+fn undescribed_items_say_where_they_are_used_and_operations_how_they_are_called() {
+    let m = model(&doc(ET_SCHEMAS, ET_PATHS));
+    assert_eq!(
+        type_def(&m, "ExceptionDto").doc,
+        "Used in 3 places:\n\n- Items of the response of `POST /external-task/fetchAndLock`.\n- Response of `GET /external-task`.\n- Response of `OPTIONS /thing/{n}/data`."
+    );
+    assert_eq!(
+        type_def(&m, "FetchDto").doc,
+        "Request body of `POST /external-task/fetchAndLock`."
+    );
+    assert_eq!(
+        type_def(&m, "GetExternalTasksSortOrder").doc,
+        "The `sortOrder` query parameter of `GET /external-task`."
+    );
+    let call = |id: &str| match m.operation(id) {
+        Some(op) => op.doc.clone(),
+        None => panic!("no operation {id}"),
+    };
+    assert!(
+        call("getExternalTaskErrorDetails").ends_with(
+            "\n\n```text\nclient.external_task().get_external_task_error_details(id).await?\n```"
+        ),
+        "{}",
+        call("getExternalTaskErrorDetails")
+    );
+    assert!(call("fetchAndLock").contains("client.external_task().fetch_and_lock(&body).await?"));
+    assert!(call("getExternalTasks")
+        .contains("client.external_task().get_external_tasks(&query).await?"));
+
+    let schemas = "    Described:\n      description: See the [guide](/manual/develop/user-guide/x/).\n      type: object\n      properties: {a: {type: string}}\n    Part:\n      type: object\n      properties: {p: {type: string}}\n    Whole:\n      allOf:\n      - $ref: '#/components/schemas/Part'\n      - type: object\n        properties:\n          described: {$ref: '#/components/schemas/Described'}\n          parts: {type: array, items: {$ref: '#/components/schemas/Lone'}}\n    Lone:\n      type: object\n      properties: {b: {type: string}}\n";
+    let text = format!(
+        "openapi: 3.0.2\ninfo: {{title: Test, version: 7.21.0}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+    );
+    let m = model(&text);
+    let guide = "See the [guide](https://docs.camunda.org/manual/7.21/user-guide/x/).";
+    assert_eq!(type_def(&m, "Described").doc, guide);
+    assert_eq!(
+        type_def(&m, "Part").doc,
+        "Its fields are also fields of [`Whole`]."
+    );
+    assert_eq!(
+        type_def(&m, "Lone").doc,
+        "Items of the `parts` field of [`Whole`]."
+    );
+    assert_eq!(
+        type_def(&m, "Whole").doc,
+        "The `Whole` schema of the document, which no generated operation or type uses."
+    );
+    assert_eq!(
+        field(&m, "Whole", "described").doc,
+        format!("The `described` property: [`Described`].\n\n{guide}")
+    );
+    assert_eq!(
+        field(&m, "Whole", "parts").doc,
+        "The `parts` property: a list of [`Lone`]."
+    );
+}

@@ -66,8 +66,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub local_variables: Option<crate::variables::Variables>,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// A comparison of a variable against a value.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -75,7 +74,9 @@ pub mod models {
         /// How to compare: `eq`, `neq`, `gt`, `gteq`, `lt`, `lteq`, `like` (SQL pattern, `%` for any text) or `notLike`. The ordering operators and `like` reject booleans and null; not every query supports `notLike`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub operator: Option<ConditionQueryParameterDtoOperator>,
-        /// The `value` property (no description in the document).
+        /// The `value` property: [`AnyValue`].
+        ///
+        /// Any JSON value: string, number, boolean, null, array or object. Which kinds are accepted depends on where it is used (the variable type or the comparison).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub value: Option<AnyValue>,
     }
@@ -137,8 +138,7 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CountResultDto {
         /// Number of items that match the query.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub count: Option<i64>,
+        pub count: i64,
     }
     /// Error body the engine sends with a 4xx or 5xx status.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -157,23 +157,19 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ExtendLockOnExternalTaskDto {
-        /// New lock duration in milliseconds, counted from now; must be greater than 0.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub new_duration: Option<i64>,
+        /// New lock duration in milliseconds, counted from now; must be greater than 0. Left out, the request fails with status 400.
+        pub new_duration: i64,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// Request body that reports a BPMN error for an external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ExternalTaskBpmnError {
-        /// Id of the worker reporting the error; must be the worker that locked the task.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
-        /// Error code that selects the catching error event; required by the engine.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub error_code: Option<String>,
+        /// Id of the worker reporting the error; must be the worker that locked the task. Left out, the request fails with status 500 and `workerId is null`.
+        pub worker_id: String,
+        /// Error code that selects the catching error event. Left out, the request fails with status 500 and `errorCode is null`.
+        pub error_code: String,
         /// Optional message, available to the catching error event.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
@@ -263,8 +259,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub local_variables: Option<crate::variables::Variables>,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// An external task query sent as a JSON body; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -358,7 +353,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sorting: Option<Vec<ExternalTaskQueryDtoSorting>>,
     }
-    /// The `ExternalTaskQueryDtoSorting` schema (no description in the document).
+    /// Items of the `sorting` field of [`ExternalTaskQueryDto`].
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ExternalTaskQueryDtoSorting {
@@ -522,7 +517,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sorting: Option<Vec<FetchExternalTasksDtoSorting>>,
     }
-    /// The `FetchExternalTasksDtoSorting` schema (no description in the document).
+    /// Items of the `sorting` field of [`FetchExternalTasksDto`].
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct FetchExternalTasksDtoSorting {
@@ -589,7 +584,7 @@ pub mod models {
         }
     }
     crate::string_enum_traits!(FetchExternalTasksDtoSortingSortOrder);
-    /// The `GetExternalTasksSortBy` schema (no description in the document).
+    /// The `sortBy` query parameter of `GET /external-task`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortBy {
         /// `id`
@@ -639,7 +634,7 @@ pub mod models {
         }
     }
     crate::string_enum_traits!(GetExternalTasksSortBy);
-    /// The `GetExternalTasksSortOrder` schema (no description in the document).
+    /// The `sortOrder` query parameter of `GET /external-task`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortOrder {
         /// `asc`
@@ -674,8 +669,7 @@ pub mod models {
     #[serde(rename_all = "camelCase")]
     pub struct HandleExternalTaskDto {
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// A query over the history of process instances, running and finished; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -871,7 +865,7 @@ pub mod models {
         }
     }
     crate::string_enum_traits!(HistoricProcessInstanceQueryDtoIncidentStatus);
-    /// The `HistoricProcessInstanceQueryDtoSorting` schema (no description in the document).
+    /// Items of the `sorting` field of [`HistoricProcessInstanceQueryDto`].
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct HistoricProcessInstanceQueryDtoSorting {
@@ -978,12 +972,10 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct LockExternalTaskDto {
-        /// Lock duration in milliseconds, counted from now; must be greater than 0.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub lock_duration: Option<i64>,
+        /// Lock duration in milliseconds, counted from now; must be greater than 0. Left out, the engine rejects the request.
+        pub lock_duration: i64,
         /// Id of the worker acting on the task; must be the worker that locked it. The engine needs it: without it the request fails with status 500 and `workerId is null`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub worker_id: Option<String>,
+        pub worker_id: String,
     }
     /// An external task that fetch-and-lock has just locked for the worker, with the requested variables.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1057,8 +1049,7 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct PriorityDto {
         /// New priority, any 64-bit integer. The engine needs a value; null fails with status 500.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub priority: Option<i64>,
+        pub priority: i64,
     }
     /// A query for running process instances; every given filter must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1158,7 +1149,7 @@ pub mod models {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sorting: Option<Vec<ProcessInstanceQueryDtoSorting>>,
     }
-    /// The `ProcessInstanceQueryDtoSorting` schema (no description in the document).
+    /// Items of the `sorting` field of [`ProcessInstanceQueryDto`].
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct ProcessInstanceQueryDtoSorting {
@@ -1244,30 +1235,34 @@ pub mod models {
     /// Request body that sets the retries of one task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct RetriesDto {
-        /// Retries left; 0 or more. 0 creates an incident; a positive value resolves an existing one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub retries: Option<i32>,
+        /// Retries left; 0 or more. 0 creates an incident; a positive value resolves an existing one. Null or left out fails with status 400.
+        pub retries: i32,
     }
     /// Selects external tasks and the retries to give them. The tasks chosen by all given selectors together are updated.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct SetRetriesForExternalTasksDto {
-        /// Retries to set; required, 0 or more.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub retries: Option<i32>,
+        /// Retries to set, 0 or more; null or left out fails with status 400.
+        pub retries: i32,
         /// Ids of external tasks to update.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub external_task_ids: Option<Vec<String>>,
         /// Update every external task of these process instances.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub process_instance_ids: Option<Vec<String>>,
-        /// The `externalTaskQuery` property (no description in the document).
+        /// The `externalTaskQuery` property: [`ExternalTaskQueryDto`].
+        ///
+        /// An external task query sent as a JSON body; every given filter must hold.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub external_task_query: Option<ExternalTaskQueryDto>,
-        /// The `processInstanceQuery` property (no description in the document).
+        /// The `processInstanceQuery` property: [`ProcessInstanceQueryDto`].
+        ///
+        /// A query for running process instances; every given filter must hold.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub process_instance_query: Option<ProcessInstanceQueryDto>,
-        /// The `historicProcessInstanceQuery` property (no description in the document).
+        /// The `historicProcessInstanceQuery` property: [`HistoricProcessInstanceQueryDto`].
+        ///
+        /// A query over the history of process instances, running and finished; every given filter must hold.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub historic_process_instance_query: Option<HistoricProcessInstanceQueryDto>,
     }
@@ -1275,9 +1270,8 @@ pub mod models {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct TaskBpmnErrorDto {
-        /// Error code that selects the catching error event; required by the engine.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub error_code: Option<String>,
+        /// Error code that selects the catching error event. Left out, the request fails with status 500 and `errorCode is null`.
+        pub error_code: String,
         /// Optional message, available to the catching error event.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
@@ -1294,7 +1288,9 @@ pub mod models {
         /// How to compare: `eq`, `neq`, `gt`, `gteq`, `lt`, `lteq`, `like` (SQL pattern, `%` for any text) or `notLike`. The ordering operators and `like` reject booleans and null; not every query supports `notLike`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub operator: Option<ConditionQueryParameterDtoOperator>,
-        /// The `value` property (no description in the document).
+        /// The `value` property: [`AnyValue`].
+        ///
+        /// Any JSON value: string, number, boolean, null, array or object. Which kinds are accepted depends on where it is used (the variable type or the comparison).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub value: Option<AnyValue>,
     }
@@ -1542,6 +1538,10 @@ pub mod external_task {
         /// Returns the external tasks that match all given filters. Without `sortBy`/`sortOrder` the result is ordered by task id. Use `firstResult` and `maxResults` to page through large results. Parameters the engine does not know are ignored.
         ///
         /// `GET /external-task` (operation `getExternalTasks`).
+        ///
+        /// ```text
+        /// client.external_task().get_external_tasks(&query).await?
+        /// ```
         pub async fn get_external_tasks(
             &self,
             query: &GetExternalTasksQuery,
@@ -1559,6 +1559,10 @@ pub mod external_task {
         /// Same as the GET list, but the filters are sent as a JSON body. This allows lists, typed process-variable conditions and several sort criteria. Paging stays in the query string.
         ///
         /// `POST /external-task` (operation `queryExternalTasks`).
+        ///
+        /// ```text
+        /// client.external_task().query_external_tasks(&query, &body).await?
+        /// ```
         pub async fn query_external_tasks(
             &self,
             query: &QueryExternalTasksQuery,
@@ -1578,6 +1582,10 @@ pub mod external_task {
         /// Returns how many external tasks match all given filters. Takes the filters of the GET list, without sorting and paging.
         ///
         /// `GET /external-task/count` (operation `getExternalTasksCount`).
+        ///
+        /// ```text
+        /// client.external_task().get_external_tasks_count(&query).await?
+        /// ```
         pub async fn get_external_tasks_count(
             &self,
             query: &GetExternalTasksCountQuery,
@@ -1595,6 +1603,10 @@ pub mod external_task {
         /// Returns how many external tasks match a JSON query body with the same filters as the POST list. Sort criteria in the body do not change the count.
         ///
         /// `POST /external-task/count` (operation `queryExternalTasksCount`).
+        ///
+        /// ```text
+        /// client.external_task().query_external_tasks_count(&body).await?
+        /// ```
         pub async fn query_external_tasks_count(
             &self,
             body: &ExternalTaskQueryDto,
@@ -1614,6 +1626,10 @@ pub mod external_task {
         /// With `asyncResponseTimeout` the call becomes a long poll: if nothing is available the engine keeps the request open until tasks arrive or the timeout (at most 1800000 ms, 30 minutes) passes, and then answers with an empty array. The HTTP client's own timeout must therefore be longer than `asyncResponseTimeout`. Without it the call answers at once.
         ///
         /// `POST /external-task/fetchAndLock` (operation `fetchAndLock`).
+        ///
+        /// ```text
+        /// client.external_task().fetch_and_lock(&body).await?
+        /// ```
         pub async fn fetch_and_lock(
             &self,
             body: &FetchExternalTasksDto,
@@ -1632,6 +1648,10 @@ pub mod external_task {
         /// Sets the retries of all selected external tasks at once, in one transaction. Tasks are selected by `externalTaskIds`, `processInstanceIds` and the three queries; the union of all selections is updated. Setting 0 creates a `failedExternalTask` incident for each task; setting a positive value on a task with 0 retries resolves its incident.
         ///
         /// `PUT /external-task/retries` (operation `setExternalTaskRetries`).
+        ///
+        /// ```text
+        /// client.external_task().set_external_task_retries(&body).await?
+        /// ```
         pub async fn set_external_task_retries(
             &self,
             body: &SetRetriesForExternalTasksDto,
@@ -1649,6 +1669,10 @@ pub mod external_task {
         /// Selects tasks like the synchronous variant, but leaves the update to a batch that the engine's job executor works off in the background. Returns the created batch. A negative value or an unknown id only makes the batch jobs fail later.
         ///
         /// `POST /external-task/retries-async` (operation `setExternalTaskRetriesAsyncOperation`).
+        ///
+        /// ```text
+        /// client.external_task().set_external_task_retries_async_operation(&body).await?
+        /// ```
         pub async fn set_external_task_retries_async_operation(
             &self,
             body: &SetRetriesForExternalTasksDto,
@@ -1666,6 +1690,10 @@ pub mod external_task {
         /// Returns the distinct topic names of the existing external tasks, in no particular order. The filters combine with AND, so `withLockedTasks` together with `withUnlockedTasks` yields an empty array.
         ///
         /// `GET /external-task/topic-names` (operation `getTopicNames`).
+        ///
+        /// ```text
+        /// client.external_task().get_topic_names(&query).await?
+        /// ```
         pub async fn get_topic_names(
             &self,
             query: &GetTopicNamesQuery,
@@ -1683,6 +1711,10 @@ pub mod external_task {
         /// Returns one external task by id. Variables and error details are not included; use fetch-and-lock or the error-details operation for those.
         ///
         /// `GET /external-task/{id}` (operation `getExternalTask`).
+        ///
+        /// ```text
+        /// client.external_task().get_external_task(id).await?
+        /// ```
         pub async fn get_external_task(
             &self,
             id: &str,
@@ -1699,6 +1731,10 @@ pub mod external_task {
         /// Throws a BPMN error with `errorCode` at the task's activity, so a matching error boundary event or error event sub-process takes over. The task must be locked by `workerId` (the lock need not still be valid). The body's variables are set on the process instance first. An error that nothing catches ends the current path of the process, unless the engine is configured to fail instead.
         ///
         /// `POST /external-task/{id}/bpmnError` (operation `handleExternalTaskBpmnError`).
+        ///
+        /// ```text
+        /// client.external_task().handle_external_task_bpmn_error(id, &body).await?
+        /// ```
         pub async fn handle_external_task_bpmn_error(
             &self,
             id: &str,
@@ -1717,6 +1753,10 @@ pub mod external_task {
         /// Marks the task as done and lets the process continue from it. The process advances within this request and transaction, so errors raised further on are returned here and undo the completion. `variables` are set on the process instance; `localVariables` only on the task's execution. The task must be locked by `workerId`; an expired lock is still accepted as long as no other worker has taken the task since.
         ///
         /// `POST /external-task/{id}/complete` (operation `completeExternalTaskResource`).
+        ///
+        /// ```text
+        /// client.external_task().complete_external_task_resource(id, &body).await?
+        /// ```
         pub async fn complete_external_task_resource(
             &self,
             id: &str,
@@ -1735,6 +1775,10 @@ pub mod external_task {
         /// Returns the error details (typically a stack trace) stored with the latest failure report of the task, as plain text.
         ///
         /// `GET /external-task/{id}/errorDetails` (operation `getExternalTaskErrorDetails`).
+        ///
+        /// ```text
+        /// client.external_task().get_external_task_error_details(id).await?
+        /// ```
         pub async fn get_external_task_error_details(
             &self,
             id: &str,
@@ -1751,6 +1795,10 @@ pub mod external_task {
         /// Makes the task's lock expire `newDuration` milliseconds from now (the duration is not added to the current expiration). Only the worker that holds the lock may extend it, and only while the lock has not yet expired.
         ///
         /// `POST /external-task/{id}/extendLock` (operation `extendLock`).
+        ///
+        /// ```text
+        /// client.external_task().extend_lock(id, &body).await?
+        /// ```
         pub async fn extend_lock(
             &self,
             id: &str,
@@ -1769,6 +1817,10 @@ pub mod external_task {
         /// Records that the worker could not do the task. The engine stores `errorMessage` and `errorDetails`, sets the retries to `retries` and makes the task available again `retryTimeout` milliseconds from now (the worker id stays set). When `retries` is 0 or left out (it then counts as 0) an incident is created and the task is not fetched again until someone raises its retries.
         ///
         /// `POST /external-task/{id}/failure` (operation `handleFailure`).
+        ///
+        /// ```text
+        /// client.external_task().handle_failure(id, &body).await?
+        /// ```
         pub async fn handle_failure(
             &self,
             id: &str,
@@ -1787,6 +1839,10 @@ pub mod external_task {
         /// Locks one task for `workerId` for `lockDuration` milliseconds from now. This succeeds when the task has no lock, is already locked by the same worker (the expiration is then reset) or holds another worker's lock that has expired. Unlike fetch-and-lock it does not look at retries or suspension.
         ///
         /// `POST /external-task/{id}/lock` (operation `lock`).
+        ///
+        /// ```text
+        /// client.external_task().lock(id, &body).await?
+        /// ```
         pub async fn lock(
             &self,
             id: &str,
@@ -1805,6 +1861,10 @@ pub mod external_task {
         /// Changes the task's priority. Workers that fetch with `usePriority` get tasks with a higher priority first. New tasks take the priority from the process model, 0 if none is set.
         ///
         /// `PUT /external-task/{id}/priority` (operation `setExternalTaskResourcePriority`).
+        ///
+        /// ```text
+        /// client.external_task().set_external_task_resource_priority(id, &body).await?
+        /// ```
         pub async fn set_external_task_resource_priority(
             &self,
             id: &str,
@@ -1823,6 +1883,10 @@ pub mod external_task {
         /// Sets how many retries the task has left. 0 creates an incident and keeps the task from being fetched; a positive value on a task with 0 retries resolves its incident.
         ///
         /// `PUT /external-task/{id}/retries` (operation `setExternalTaskResourceRetries`).
+        ///
+        /// ```text
+        /// client.external_task().set_external_task_resource_retries(id, &body).await?
+        /// ```
         pub async fn set_external_task_resource_retries(
             &self,
             id: &str,
@@ -1841,6 +1905,10 @@ pub mod external_task {
         /// Removes the task's lock (worker id and expiration time), so any worker can fetch it again right away; waiting long-poll requests are woken up. Retries, error message and incidents stay as they are. The worker is not checked; any caller with the right authorization may unlock.
         ///
         /// `POST /external-task/{id}/unlock` (operation `unlock`).
+        ///
+        /// ```text
+        /// client.external_task().unlock(id).await?
+        /// ```
         pub async fn unlock(&self, id: &str) -> Result<(), crate::Error> {
             self.client
                 .request(reqwest::Method::POST, &["external-task", id, "unlock"])

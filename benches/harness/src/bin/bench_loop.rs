@@ -56,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             variables.insert("result", "ok");
             variables.insert("approved", true);
             let body = CompleteExternalTaskDto {
-                worker_id: Some(WORKER.to_owned()),
+                worker_id: WORKER.to_owned(),
                 variables: Some(variables),
                 ..Default::default()
             };
