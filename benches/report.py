@@ -290,8 +290,28 @@ def splice_readme(path, results):
         f.write(head + README_START + "\n\n" + body + "\n\n" + README_END + tail)
 
 
+def previous_sections(path):
+    """The `## ` sections of an earlier report, by heading, so a part that was not run this time
+    keeps its last figures (each carries its own "Measured at commit …" line)."""
+    if not os.path.exists(path):
+        return {}
+    sections, current = {}, None
+    for line in open(path).read().split("\n"):
+        if line.startswith("## "):
+            current = line
+            sections[current] = [line]
+        elif current is not None:
+            sections[current].append(line)
+    return sections
+
+
 def main():
     args = sys.argv[1:]
+    previous = {}
+    if "--previous" in args:
+        i = args.index("--previous")
+        previous = previous_sections(args[i + 1]) if i + 1 < len(args) else sys.exit("--previous needs a path")
+        del args[i:i + 2]
     readme = None
     if "--readme" in args:
         i = args.index("--readme")
@@ -307,8 +327,16 @@ def main():
             return section[:2] + measured(w, part) + section[2:]
         return section
 
-    doc += stamped(generator(lines(os.path.join(w, "generator.jsonl"))), "generator")
-    doc += stamped(compile_times(lines(os.path.join(w, "compile.jsonl"))), "compile")
+    def or_previous(section, heading):
+        if section or heading not in previous:
+            return section
+        block = previous[heading]
+        while block and not block[-1].strip():
+            block = block[:-1]
+        return block + [""]
+
+    doc += or_previous(stamped(generator(lines(os.path.join(w, "generator.jsonl"))), "generator"), "## Generator")
+    doc += or_previous(stamped(compile_times(lines(os.path.join(w, "compile.jsonl"))), "compile"), "## Compile time")
     doc += stamped(peers(peer_recs), "peers")
     doc += instructions(lines(os.path.join(w, "instructions.jsonl")))
     doc += stamped(pairs(lines(os.path.join(w, "pairs.jsonl"))), "pairs")

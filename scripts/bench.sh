@@ -198,5 +198,7 @@ if want worker; then
   done
 fi
 
-python3 "$ROOT/benches/report.py" --readme "$ROOT/README.md" "$W" > "$ROOT/benches/RESULTS.md"
+# Parts not run this time keep their figures from the last report.
+cp "$ROOT/benches/RESULTS.md" "$W/previous-RESULTS.md" 2>/dev/null || true
+python3 "$ROOT/benches/report.py" --readme "$ROOT/README.md" --previous "$W/previous-RESULTS.md" "$W" > "$ROOT/benches/RESULTS.md"
 log "wrote benches/RESULTS.md and the README's benchmark section"
