@@ -4,7 +4,7 @@
 # must make a test fail. Slow (tens of minutes on 2 cores), so not part of CI.
 #
 #   scripts/mutants.sh              # the four modules; results in mutants.out/
-#   FILES="src/worker/decision.rs" scripts/mutants.sh
+#   FILES="src/worker/decision.rs" TESTS="--lib" scripts/mutants.sh   # one module, unit tests only
 #
 # The tests run are the library's unit tests and the worker's scenario tests (both runtime
 # flavours). Surviving mutants are listed in mutants.out/missed.txt; each one must be killed by
@@ -19,10 +19,14 @@ if ! command -v cargo-mutants >/dev/null 2>&1; then
 fi
 args=()
 for f in $FILES; do args+=(--file "$f"); done
-# A test run of the unmutated tree takes about a minute; a mutant that hangs is cut off after
-# a few times that.
-cargo mutants "${args[@]}" --timeout 240 --jobs 1 \
-  -- --lib --test worker_answers --test worker_faults --test worker_basics \
+# Only the library's unit tests and the worker's scenario tests are built and run for each
+# mutant (--cargo-arg applies to the build as well as the run; without it every test binary
+# of the crate is linked again for every mutant). The tree is copied with its target
+# directory, so the first build is incremental too. A mutant that hangs is cut off.
+TESTS=${TESTS:---lib --test worker_answers}
+cargo_args=()
+for t in $TESTS; do cargo_args+=(--cargo-arg "$t"); done
+cargo mutants "${args[@]}" "${cargo_args[@]}" --copy-target true --timeout 240 --jobs 1 \
   || true  # cargo-mutants exits non-zero when a mutant survives; the summary says which
 echo
 echo "caught:   $(wc -l < mutants.out/caught.txt 2>/dev/null || echo 0)"
