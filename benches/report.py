@@ -337,10 +337,10 @@ def main():
 
     doc += or_previous(stamped(generator(lines(os.path.join(w, "generator.jsonl"))), "generator"), "## Generator")
     doc += or_previous(stamped(compile_times(lines(os.path.join(w, "compile.jsonl"))), "compile"), "## Compile time")
-    doc += stamped(peers(peer_recs), "peers")
-    doc += instructions(lines(os.path.join(w, "instructions.jsonl")))
-    doc += stamped(pairs(lines(os.path.join(w, "pairs.jsonl"))), "pairs")
-    doc += stamped(worker(lines(os.path.join(w, "worker.jsonl")), peer_recs), "worker")
+    client = stamped(peers(peer_recs), "peers") + instructions(lines(os.path.join(w, "instructions.jsonl")))
+    doc += or_previous(client if peer_recs else [], "## Client overhead")
+    doc += or_previous(stamped(pairs(lines(os.path.join(w, "pairs.jsonl"))), "pairs"), "## Client and worker, interleaved")
+    doc += or_previous(stamped(worker(lines(os.path.join(w, "worker.jsonl")), peer_recs), "worker"), "## Worker")
     results = "\n".join(doc).rstrip() + "\n"
     print(results, end="")
     if readme:

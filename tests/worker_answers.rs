@@ -98,6 +98,7 @@ on_both_runtimes!(
     a_failure_whose_answer_was_lost_is_looked_up_before_it_is_sent_again,
     a_refused_result_can_become_an_incident_at_once,
     the_activitys_extension_properties_set_retries_and_retry_timeouts,
+    a_result_waiting_for_a_report_slot_keeps_its_lock,
 );
 
 async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_reason() {
@@ -975,4 +976,55 @@ async fn the_activitys_extension_properties_set_retries_and_retry_timeouts() {
         (5, 1_000),
         "no properties: the worker's policy"
     );
+}
+
+async fn a_result_waiting_for_a_report_slot_keeps_its_lock() {
+    let engine = TestEngine::start().await.expect("engine");
+    let ids = engine
+        .create_tasks((0..2).map(|_| TaskSpec::new("t")))
+        .expect("tasks");
+    // The first report is answered after three lock durations; with one report slot, the
+    // second task's finished handler waits for it all that time.
+    engine
+        .faults()
+        .on(Operation::Complete)
+        .delay(Duration::from_millis(1800))
+        .once();
+    let runs = Runs::default();
+    let worker = Worker::builder(client(&engine))
+        .worker_id("one-slot")
+        .max_tasks(1)
+        .max_concurrent_handlers(1)
+        .lock_duration(Duration::from_millis(600))
+        .subscribe("t", completing(&runs))
+        .build()
+        .expect("worker");
+    let rival_runs = Runs::default();
+    let rival = Worker::builder(client(&engine))
+        .worker_id("rival")
+        .no_long_polling()
+        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
+        .subscribe("t", completing(&rival_runs))
+        .build()
+        .expect("rival");
+    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
+    let run = tokio::spawn(worker.run());
+    wait_until("both handlers ran", LIMIT, || {
+        ids.iter().all(|id| runs.of(id) == 1)
+    })
+    .await;
+    let rival_run = tokio::spawn(rival.run());
+    wait_until("both completed", LIMIT, || {
+        worker_support::all_completed(&engine, &ids)
+    })
+    .await;
+    ours.shutdown();
+    theirs.shutdown();
+    let summary = run.await.expect("worker");
+    rival_run.await.expect("rival");
+    for id in &ids {
+        assert_eq!(rival_runs.of(id), 0, "the rival never got {id}");
+    }
+    assert_eq!(summary.metrics.completed, 2);
+    assert_eq!(summary.metrics.reports_lock_lost, 0);
 }

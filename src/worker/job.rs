@@ -82,10 +82,17 @@ async fn run_task(
         return;
     };
     let outcome = report::resolve_failure(outcome, &shared.report.retry_policy, &retries);
-    let _report_slot = shared.pool.hand_over(slot).await;
     let span = tracing::Span::current();
     span.record("outcome", outcome.kind());
-    let report = report::report(context, &outcome, &shared.report, &retries, Some(pending));
+    // Waiting for a report slot (all taken while reports are slow) and reporting both keep the
+    // lock: a lock that ran out meanwhile would let another worker take the task, and this
+    // result would then be refused. Boxed: the report's state (its retries, the lookup of a
+    // lost answer) is larger than the rest of the job, and the job should not carry it while
+    // its handler runs.
+    let report = Box::pin(async {
+        let _report_slot = shared.pool.hand_over(slot).await;
+        report::report(context, &outcome, &shared.report, &retries, Some(pending)).await
+    });
     // Without a time limit the report always ends itself (at the latest after the report
     // timeout).
     let end = keep_locked(report, context, shared.lock_extension, None)
