@@ -156,7 +156,7 @@ impl Worker {
                     // the retry timeout has passed. The old job stops, and this is a new
                     // delivery of the task, handled as such.
                     existing.report.mark_applied();
-                    tracing::info!(worker_id = %worker_id, topic, task_id = id, "a failure report whose answer was lost was applied; the task is handled again");
+                    tracing::info!(worker_id = %worker_id, topic, task_id = id, "the task came back while its job was still reporting (a failure that was applied, or an unlock); handled as a new delivery");
                 } else {
                     // Our earlier lock expired and we locked it again: the running job keeps it.
                     existing.lock.renewed(received_at, entry.lock_duration);

@@ -77,12 +77,14 @@ pub enum RefusedResults {
     Incident,
 }
 
-/// The failure a job is reporting, so that the fetch loop can tell when it was applied: the
-/// engine hands the task out again after the retry timeout, showing the reported retries and
-/// message, while the job may still be retrying an attempt whose answer was lost.
+/// What a job is reporting, so that the fetch loop can tell a new delivery of the task from a
+/// lock this worker still holds: after a failure the engine hands the task out again once the
+/// retry timeout is over, showing the reported retries and message (while the job may still be
+/// retrying an attempt whose answer was lost); after an unlock, at once.
 #[derive(Debug, Default)]
 pub(crate) struct PendingFailure {
     reported: std::sync::Mutex<Option<(i32, String)>>,
+    unlocking: std::sync::atomic::AtomicBool,
     applied: tokio_util::sync::CancellationToken,
 }
 
@@ -92,6 +94,10 @@ impl PendingFailure {
     }
 
     fn set(&self, outcome: &Outcome) {
+        self.unlocking.store(
+            matches!(outcome, Outcome::Unlock),
+            std::sync::atomic::Ordering::Release,
+        );
         *self.guard() = match outcome {
             Outcome::Failure(Failure {
                 retries: Some(retries),
@@ -102,8 +108,12 @@ impl PendingFailure {
         };
     }
 
-    /// Whether `task`, just fetched again, shows the failure being reported as applied.
+    /// Whether `task`, just fetched again, is a new delivery: it shows the failure being
+    /// reported as applied, or the job is giving the task back.
     pub(crate) fn applied_as(&self, task: &super::LockedTask) -> bool {
+        if self.unlocking.load(std::sync::atomic::Ordering::Acquire) {
+            return true;
+        }
         let guard = self.guard();
         let Some((retries, message)) = guard.as_ref() else {
             return false;
