@@ -61,6 +61,8 @@ struct Inner {
     /// set a timeout that differs (a long poll's), which spares an extension map per request.
     /// With a client given through [`ClientBuilder::http_client`] every request sets its own.
     http_has_timeout: bool,
+    /// Run on every request before it is sent.
+    hooks: Arc<[Arc<dyn RequestHook>]>,
 }
 
 impl Client {
@@ -145,6 +147,33 @@ pub struct ClientBuilder {
     timeout: Option<Option<Duration>>,
     connect_timeout: Option<Duration>,
     long_poll_margin: Option<Duration>,
+    hooks: Vec<Arc<dyn RequestHook>>,
+}
+
+/// Sees, and may change, every request the client sends — the generated operations' and the
+/// worker's alike — just before it goes out: to add a header per request, propagate a trace
+/// context (`traceparent`), or record what is sent. Set with [`ClientBuilder::request_hook`];
+/// any `Fn(&mut reqwest::Request)` is one.
+///
+/// A hook runs inside the request's `camunda7_request` span, whose parent is the span the
+/// request was made in, so the caller's tracing context is at hand. It cannot wait: for
+/// credentials that must be fetched, use an [`AuthProvider`](crate::AuthProvider).
+///
+/// (A hook rather than `reqwest-middleware`: the client keeps `reqwest::Client` as its HTTP
+/// type, a request pays nothing for an empty list of hooks, and what the middlewares users
+/// reach for here — headers, trace context, logging — needs only the request.)
+pub trait RequestHook: Send + Sync + 'static {
+    /// Looks at, or changes, `request` before it is sent.
+    fn on_request(&self, request: &mut reqwest::Request);
+}
+
+impl<F> RequestHook for F
+where
+    F: Fn(&mut reqwest::Request) + Send + Sync + 'static,
+{
+    fn on_request(&self, request: &mut reqwest::Request) {
+        self(request)
+    }
 }
 
 impl ClientBuilder {
@@ -153,6 +182,24 @@ impl ClientBuilder {
     /// fine. Required.
     pub fn base_url(mut self, base_url: impl AsRef<str>) -> Self {
         self.base_url = Some(base_url.as_ref().to_owned());
+        self
+    }
+
+    /// Adds a [`RequestHook`], run on every request after the client's own headers are set;
+    /// several run in the order they were added.
+    ///
+    /// ```
+    /// use camunda7_client::Client;
+    /// let client = Client::builder()
+    ///     .base_url("http://localhost:8080/engine-rest")
+    ///     .request_hook(|request: &mut reqwest::Request| {
+    ///         request.headers_mut().insert("x-team", "billing".parse().unwrap());
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), camunda7_client::Error>(())
+    /// ```
+    pub fn request_hook(mut self, hook: impl RequestHook) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 
@@ -253,6 +300,7 @@ impl ClientBuilder {
                 timeout,
                 long_poll_margin: self.long_poll_margin.unwrap_or(DEFAULT_LONG_POLL_MARGIN),
                 http_has_timeout,
+                hooks: self.hooks.into(),
             }),
         })
     }
@@ -268,6 +316,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("long_poll_margin", &self.long_poll_margin)
+            .field("request_hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -526,6 +575,9 @@ impl Request {
         }
         if timeout.is_some() && !(inner.http_has_timeout && timeout == inner.timeout) {
             *request.timeout_mut() = timeout;
+        }
+        for hook in inner.hooks.iter() {
+            hook.on_request(&mut request);
         }
         Ok(request)
     }

@@ -78,8 +78,8 @@ pub mod worker;
 
 pub use auth::{Auth, AuthFuture, AuthProvider, Credential};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LONG_POLL_MARGIN, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    Client, ClientBuilder, RequestHook, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LONG_POLL_MARGIN,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use date::{DateParseError, DateTime};
 pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};

@@ -376,3 +376,52 @@ fn long_poll_timeout_covers_the_engine_maximum() {
         Some(Duration::from_secs(30))
     );
 }
+
+#[tokio::test]
+async fn request_hooks_see_and_change_every_request_in_order() {
+    let server = MockServer::start().await;
+    serve_task(&server, "/engine-rest/external-task/task-1").await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counted = seen.clone();
+    let client = Client::builder()
+        .base_url(format!("{}/engine-rest", server.uri()))
+        .auth(Auth::bearer("secret"))
+        .request_hook(|request: &mut reqwest::Request| {
+            request.headers_mut().insert(
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                    .parse()
+                    .expect("header value"),
+            );
+        })
+        .request_hook(move |request: &mut reqwest::Request| {
+            // Runs second: it sees the first hook's header and the client's own.
+            assert!(request.headers().contains_key("traceparent"));
+            assert!(request.headers().contains_key("authorization"));
+            counted.fetch_add(1, Ordering::SeqCst);
+            request
+                .headers_mut()
+                .insert("x-team", "billing".parse().expect("header value"));
+        })
+        .build()
+        .expect("client");
+    let task = client
+        .external_task()
+        .get_external_task("task-1")
+        .await
+        .expect("task");
+    assert_eq!(task.id.as_deref(), Some("task-1"));
+    let request = only_request(&server).await;
+    assert_eq!(
+        request
+            .headers
+            .get("traceparent")
+            .and_then(|v| v.to_str().ok()),
+        Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+    );
+    assert_eq!(
+        request.headers.get("x-team").and_then(|v| v.to_str().ok()),
+        Some("billing")
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+}

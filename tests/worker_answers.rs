@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use camunda7_client::worker::{
-    Backoff, CancelReason, Outcome, RefusedResults, RetryPolicy, Subscription, Task, Worker,
+    Backoff, BackoffStrategy, CancelReason, ErrorAwareBackoff, Outcome, RefusedResults,
+    RetryPolicy, Subscription, Task, Worker,
 };
 use camunda7_client::{Auth, BoxError, Client, Error};
 use camunda7_test_engine::{Operation, Outcome as EngineOutcome, TaskEvent, TaskSpec, TestEngine};
@@ -99,6 +100,7 @@ on_both_runtimes!(
     a_refused_result_can_become_an_incident_at_once,
     the_activitys_extension_properties_set_retries_and_retry_timeouts,
     a_result_waiting_for_a_report_slot_keeps_its_lock,
+    a_backoff_strategy_of_ones_own_decides_the_waits_from_the_error,
 );
 
 async fn a_permanent_500_on_complete_is_reported_as_a_failure_with_the_engines_reason() {
@@ -1027,4 +1029,66 @@ async fn a_result_waiting_for_a_report_slot_keeps_its_lock() {
     }
     assert_eq!(summary.metrics.completed, 2);
     assert_eq!(summary.metrics.reports_lock_lost, 0);
+}
+
+/// What a backoff strategy was asked: the failure count and the status of the error.
+type Asked = Vec<(u32, Option<u16>)>;
+
+/// Records what it was asked, and answers at once.
+#[derive(Debug, Clone, Default)]
+struct Recording(Arc<Mutex<Asked>>);
+
+impl BackoffStrategy for Recording {
+    fn delay(&self, failures: u32, error: Option<&Error>) -> Duration {
+        let status = error.and_then(Error::status).map(|s| s.as_u16());
+        self.0.lock().expect("calls").push((failures, status));
+        Duration::from_millis(5)
+    }
+
+    fn max_delay(&self) -> Duration {
+        Duration::from_millis(5)
+    }
+}
+
+async fn a_backoff_strategy_of_ones_own_decides_the_waits_from_the_error() {
+    let engine = TestEngine::start().await.expect("engine");
+    let id = engine.create_task(TaskSpec::new("t")).expect("task");
+    engine
+        .faults()
+        .on(Operation::FetchAndLock)
+        .fail_with_status(503)
+        .times(2);
+    engine
+        .faults()
+        .on(Operation::Complete)
+        .fail_with_status(429)
+        .times(2);
+    let fetches = Recording::default();
+    let reports = Recording::default();
+    let worker = Worker::builder(client(&engine))
+        .fetch_error_backoff(fetches.clone())
+        .report_backoff(reports.clone())
+        .subscribe("t", completing(&Runs::default()))
+        .build()
+        .expect("worker");
+    worker_support::run_until_all_completed(&engine, std::slice::from_ref(&id), worker, || {})
+        .await;
+    assert_eq!(
+        *fetches.0.lock().expect("calls"),
+        vec![(1, Some(503)), (2, Some(503))]
+    );
+    assert_eq!(
+        *reports.0.lock().expect("calls"),
+        vec![(1, Some(429)), (2, Some(429))]
+    );
+
+    // The error-aware one picks the backoff of the status.
+    let aware = ErrorAwareBackoff::new(Backoff::constant(Duration::from_millis(1)))
+        .on_status(503, Backoff::constant(Duration::from_secs(7)));
+    let unavailable = Error::Config {
+        message: "no status".into(),
+    };
+    assert_eq!(aware.delay(1, Some(&unavailable)), Duration::from_millis(1));
+    assert_eq!(aware.delay(1, None), Duration::from_millis(1));
+    assert_eq!(aware.max_delay(), Duration::from_secs(7));
 }

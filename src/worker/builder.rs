@@ -15,7 +15,7 @@ use super::handler::Handler;
 use super::metrics::Metrics;
 use super::pool::Pool;
 use super::report::{RefusedResults, ReportSettings};
-use super::retry::{Backoff, RetryPolicy};
+use super::retry::{Backoff, BackoffStrategy, RetryPolicy};
 use super::shutdown::ShutdownHandle;
 use super::subscription::Subscription;
 use super::HashMap;
@@ -45,9 +45,9 @@ pub struct WorkerBuilder {
     pub(super) sorting: Option<SortOrder>,
     pub(super) lock_extension: Option<f64>,
     pub(super) retry_policy: RetryPolicy,
-    pub(super) fetch_error_backoff: Backoff,
-    pub(super) empty_poll_backoff: Option<Backoff>,
-    pub(super) report_backoff: Backoff,
+    pub(super) fetch_error_backoff: Arc<dyn BackoffStrategy>,
+    pub(super) empty_poll_backoff: Option<Arc<dyn BackoffStrategy>>,
+    pub(super) report_backoff: Arc<dyn BackoffStrategy>,
     pub(super) report_timeout: Duration,
     pub(super) refused_results: RefusedResults,
     pub(super) max_handler_duration: Duration,
@@ -151,23 +151,23 @@ impl WorkerBuilder {
     }
 
     /// Wait between failed fetches (default: exponential from 250 ms to 5 s, ±20 % jitter).
-    pub fn fetch_error_backoff(mut self, backoff: Backoff) -> Self {
-        self.fetch_error_backoff = backoff;
+    pub fn fetch_error_backoff(mut self, backoff: impl BackoffStrategy) -> Self {
+        self.fetch_error_backoff = Arc::new(backoff);
         self
     }
 
     /// Wait after fetches that returned nothing (default: exponential from 100 ms to 2 s). With
     /// long polling it applies only to an empty answer that came back before half the
     /// long-poll timeout; one that waited the poll out is followed by the next poll at once.
-    pub fn empty_poll_backoff(mut self, backoff: Backoff) -> Self {
-        self.empty_poll_backoff = Some(backoff);
+    pub fn empty_poll_backoff(mut self, backoff: impl BackoffStrategy) -> Self {
+        self.empty_poll_backoff = Some(Arc::new(backoff));
         self
     }
 
     /// Wait between attempts to report a result after an answer worth retrying (default:
     /// exponential from 100 ms to 5 s, ±20 % jitter).
-    pub fn report_backoff(mut self, backoff: Backoff) -> Self {
-        self.report_backoff = backoff;
+    pub fn report_backoff(mut self, backoff: impl BackoffStrategy) -> Self {
+        self.report_backoff = Arc::new(backoff);
         self
     }
 
@@ -299,7 +299,10 @@ impl WorkerBuilder {
         }
         let worker_id: Arc<str> = Arc::from(self.worker_id.unwrap_or_else(default_worker_id));
         let empty_poll_backoff = self.empty_poll_backoff.unwrap_or_else(|| {
-            Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
+            Arc::new(Backoff::exponential(
+                Duration::from_millis(100),
+                Duration::from_secs(2),
+            ))
         });
         let fetch_options = FetchOptions {
             use_priority: self.use_priority,

@@ -21,7 +21,7 @@ use super::handler::Handler;
 use super::metrics::Metrics;
 use super::pool::Pool;
 use super::report::{RefusedResults, ReportSettings};
-use super::retry::{Backoff, RetryPolicy};
+use super::retry::{Backoff, BackoffStrategy, RetryPolicy};
 use super::shutdown::{ShutdownHandle, Summary};
 use super::HashMap;
 
@@ -92,8 +92,8 @@ pub struct Worker {
     pub(super) fetch_options: FetchOptions,
     pub(super) control: Arc<Control>,
     pub(super) long_polling: Option<Duration>,
-    pub(super) fetch_error_backoff: Backoff,
-    pub(super) empty_poll_backoff: Backoff,
+    pub(super) fetch_error_backoff: Arc<dyn BackoffStrategy>,
+    pub(super) empty_poll_backoff: Arc<dyn BackoffStrategy>,
     pub(super) shutdown_timeout: Duration,
     pub(super) shutdown: ShutdownHandle,
 }
@@ -125,15 +125,15 @@ impl Worker {
             sorting: None,
             lock_extension: Some(0.5),
             retry_policy: RetryPolicy::default(),
-            fetch_error_backoff: Backoff::exponential(
+            fetch_error_backoff: Arc::new(Backoff::exponential(
                 Duration::from_millis(250),
                 Duration::from_secs(5),
-            ),
+            )),
             empty_poll_backoff: None,
-            report_backoff: Backoff::exponential(
+            report_backoff: Arc::new(Backoff::exponential(
                 Duration::from_millis(100),
                 Duration::from_secs(5),
-            ),
+            )),
             report_timeout: Duration::from_secs(300),
             refused_results: RefusedResults::default(),
             max_handler_duration: Duration::from_secs(3600),
@@ -295,7 +295,7 @@ impl Worker {
                         let waited = received_at.saturating_duration_since(requested_at);
                         match self.long_polling {
                             Some(timeout) if waited >= timeout / 2 => Duration::ZERO,
-                            _ => self.empty_poll_backoff.delay(empty_polls),
+                            _ => self.empty_poll_backoff.delay(empty_polls, None),
                         }
                     } else {
                         empty_polls = 0;
@@ -313,7 +313,7 @@ impl Worker {
                 Err(error) => {
                     metrics.inc(|c| &c.fetch_errors);
                     fetch_failures = fetch_failures.saturating_add(1);
-                    let delay = self.fetch_error_backoff.delay(fetch_failures);
+                    let delay = self.fetch_error_backoff.delay(fetch_failures, Some(&error));
                     let hint = fetch_hint(&error);
                     let retryable = matches!(
                         decide(RequestKind::Fetch, &error),

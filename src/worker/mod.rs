@@ -159,7 +159,7 @@ pub use handler::{CancelReason, Handler, HandlerFuture, Task, TaskBuilder};
 pub use metrics::{Metrics, MetricsSnapshot};
 pub use outcome::{BpmnError, Complete, Failure, Outcome};
 pub use report::RefusedResults;
-pub use retry::{Backoff, RetryPolicy};
+pub use retry::{Backoff, BackoffStrategy, ErrorAwareBackoff, RetryPolicy};
 pub use shutdown::{ShutdownHandle, Summary};
 pub use subscription::Subscription;
 pub use wire::LockedTask;

@@ -13,7 +13,7 @@ use crate::Error;
 use super::decision::{decide, Decision, RequestKind};
 use super::handler::TaskContext;
 use super::outcome::{BpmnError, Complete, Failure, Outcome};
-use super::retry::{Backoff, PropertyRetries, RetryPolicy};
+use super::retry::{BackoffStrategy, PropertyRetries, RetryPolicy};
 
 /// How a report ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl ReportEnd {
 #[derive(Debug, Clone)]
 pub(crate) struct ReportSettings {
     /// Wait between attempts after an answer worth retrying.
-    pub(crate) backoff: Backoff,
+    pub(crate) backoff: std::sync::Arc<dyn BackoffStrategy>,
     /// Give up once this long has passed since the first attempt without an answer that ends
     /// the report.
     pub(crate) timeout: Duration,
@@ -382,7 +382,7 @@ pub(crate) async fn report(
                     failures = failures.saturating_add(1);
                     let delay = settings
                         .backoff
-                        .delay(failures)
+                        .delay(failures, None)
                         .min(settings.timeout - elapsed);
                     tokio::time::sleep(delay).await;
                     continue;
@@ -492,7 +492,7 @@ pub(crate) async fn report(
                 failures = failures.saturating_add(1);
                 let delay = settings
                     .backoff
-                    .delay(failures)
+                    .delay(failures, Some(&error))
                     .min(settings.timeout - elapsed);
                 tracing::debug!(task_id = %context.task_id, attempts, error = %error, delay_ms = delay.as_millis() as u64, "report not taken yet; retrying");
                 match pending {

@@ -95,6 +95,108 @@ impl Backoff {
     }
 }
 
+/// How long the worker waits before it tries again: after failed fetches, after fetches that
+/// returned nothing, and between attempts to report a result. [`Backoff`] is one (exponential,
+/// with jitter) and [`ErrorAwareBackoff`] another (a different backoff per HTTP status);
+/// implement it to decide from the error itself.
+///
+/// ```
+/// use std::time::Duration;
+/// use camunda7_client::{worker::BackoffStrategy, Error};
+///
+/// /// Waits longer when the engine says it is overloaded.
+/// #[derive(Debug)]
+/// struct PatientWhenBusy;
+///
+/// impl BackoffStrategy for PatientWhenBusy {
+///     fn delay(&self, failures: u32, error: Option<&Error>) -> Duration {
+///         let busy = error.and_then(Error::status).is_some_and(|s| s.as_u16() == 503);
+///         let base = if busy { 2_000 } else { 100 };
+///         Duration::from_millis(base * u64::from(failures.min(10)))
+///     }
+///
+///     fn max_delay(&self) -> Duration {
+///         Duration::from_secs(20)
+///     }
+/// }
+/// ```
+pub trait BackoffStrategy: Send + Sync + std::fmt::Debug + 'static {
+    /// The wait before the next attempt after `failures` consecutive failed ones (1 after the
+    /// first), the last of which failed with `error` (`None` after an empty fetch, or when
+    /// there is no error to show).
+    fn delay(&self, failures: u32, error: Option<&crate::Error>) -> Duration;
+
+    /// The longest wait it ever gives; the worker checks at `build()` that it is at most 365
+    /// days.
+    fn max_delay(&self) -> Duration;
+}
+
+impl BackoffStrategy for Backoff {
+    fn delay(&self, failures: u32, _error: Option<&crate::Error>) -> Duration {
+        Backoff::delay(self, failures)
+    }
+
+    fn max_delay(&self) -> Duration {
+        Backoff::max_delay(self)
+    }
+}
+
+/// A [`Backoff`] per HTTP status of the failed attempt, and a default for everything else
+/// (transport errors and empty fetches included).
+///
+/// ```
+/// use std::time::Duration;
+/// use camunda7_client::worker::{Backoff, ErrorAwareBackoff};
+/// let backoff = ErrorAwareBackoff::new(Backoff::exponential(
+///     Duration::from_millis(100),
+///     Duration::from_secs(5),
+/// ))
+/// // An overloaded engine or gateway: wait longer, spread further.
+/// .on_status(503, Backoff::exponential(Duration::from_secs(1), Duration::from_secs(30)).jitter(0.5))
+/// .on_status(429, Backoff::constant(Duration::from_secs(5)));
+/// # let _ = backoff;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorAwareBackoff {
+    default: Backoff,
+    by_status: Vec<(u16, Backoff)>,
+}
+
+impl ErrorAwareBackoff {
+    /// `default` for every failure without a backoff of its own.
+    pub fn new(default: Backoff) -> Self {
+        ErrorAwareBackoff {
+            default,
+            by_status: Vec::new(),
+        }
+    }
+
+    /// `backoff` after an answer with this HTTP status (a later call for the same status
+    /// replaces an earlier one).
+    pub fn on_status(mut self, status: u16, backoff: Backoff) -> Self {
+        self.by_status.retain(|(s, _)| *s != status);
+        self.by_status.push((status, backoff));
+        self
+    }
+}
+
+impl BackoffStrategy for ErrorAwareBackoff {
+    fn delay(&self, failures: u32, error: Option<&crate::Error>) -> Duration {
+        let status = error.and_then(crate::Error::status).map(|s| s.as_u16());
+        let backoff = status
+            .and_then(|status| self.by_status.iter().find(|(s, _)| *s == status))
+            .map_or(&self.default, |(_, backoff)| backoff);
+        backoff.delay(failures)
+    }
+
+    fn max_delay(&self) -> Duration {
+        self.by_status
+            .iter()
+            .map(|(_, b)| b.max_delay())
+            .fold(self.default.max_delay(), Duration::max)
+    }
+}
+
 /// What a worker reports when a handler fails by returning an error or panicking (and for an
 /// [`Outcome::failure`](super::Outcome::failure) that sets no retries or retry timeout itself).
 ///
