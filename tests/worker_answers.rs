@@ -64,7 +64,7 @@ fn quick() -> Backoff {
     Backoff::constant(Duration::from_millis(30))
 }
 
-fn failures_of(engine: &TestEngine, id: &str) -> Vec<(Option<String>, i64)> {
+fn failures_of(engine: &TestEngine, id: &str) -> Vec<(Option<String>, i32)> {
     engine
         .history(id)
         .into_iter()

@@ -170,7 +170,10 @@ pub(crate) async fn keep_alive(context: &TaskContext, fraction: f64) -> std::con
     let mut failures = 0u32;
     loop {
         let state = context.lock.get();
-        let due = if state.lost {
+        // A lost lock waits for a renewal, and so does one that already ran out: the engine
+        // refuses to extend an expired lock.
+        let expired = state.expires_at() <= Instant::now();
+        let due = if state.lost || expired {
             None
         } else if failures == 0 {
             Some(

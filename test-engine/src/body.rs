@@ -49,12 +49,12 @@ impl Body {
     }
 
     /// A boxed 32-bit integer (`Integer`) property.
-    pub fn int32(&self, name: &str) -> Result<Option<i64>, ApiError> {
+    pub fn int32(&self, name: &str) -> Result<Option<i32>, ApiError> {
         self.get(name).map(value_as_i32).transpose()
     }
 
     /// A primitive 32-bit integer (`int`) property: absent or `null` become 0.
-    pub fn prim_int32(&self, name: &str) -> Result<i64, ApiError> {
+    pub fn prim_int32(&self, name: &str) -> Result<i32, ApiError> {
         Ok(self.int32(name)?.unwrap_or(0))
     }
 
@@ -129,8 +129,10 @@ pub(crate) fn value_as_i64(value: &Value) -> Result<i64, ApiError> {
 }
 
 /// Reads a Java `int` / `Integer` field: see [`integer_in`].
-pub(crate) fn value_as_i32(value: &Value) -> Result<i64, ApiError> {
-    integer_in(value, i64::from(i32::MIN), i64::from(i32::MAX))
+pub(crate) fn value_as_i32(value: &Value) -> Result<i32, ApiError> {
+    let n = integer_in(value, i64::from(i32::MIN), i64::from(i32::MAX))?;
+    // In range by the check above.
+    i32::try_from(n).map_err(|_| ApiError::bad_json())
 }
 
 /// Reads an integer field of the range `min..=max` as Jackson does by default: an integral

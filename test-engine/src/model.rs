@@ -33,7 +33,7 @@ pub struct TaskSpec {
     pub(crate) process_definition_name: Option<String>,
     pub(crate) process_instance_id: Option<String>,
     pub(crate) tenant_id: Option<String>,
-    pub(crate) retries: Option<i64>,
+    pub(crate) retries: Option<i32>,
     pub(crate) activity_id: Option<String>,
     pub(crate) extension_properties: BTreeMap<String, String>,
     pub(crate) suspended: bool,
@@ -174,7 +174,7 @@ impl TaskSpec {
     }
 
     /// Initial retries (default `null`); 0 creates the task with an incident.
-    pub fn retries(mut self, retries: i64) -> Self {
+    pub fn retries(mut self, retries: i32) -> Self {
         self.retries = Some(retries);
         self
     }
@@ -246,7 +246,7 @@ pub struct TaskSnapshot {
     /// Whether the lock is still in force at the engine's current time.
     pub locked: bool,
     /// Retries left (`None` until a failure or a retries update).
-    pub retries: Option<i64>,
+    pub retries: Option<i32>,
     /// Last failure message.
     pub error_message: Option<String>,
     /// Last failure details.
@@ -369,7 +369,7 @@ pub enum TaskEvent {
         /// errorDetails.
         error_details: Option<String>,
         /// retries sent.
-        retries: i64,
+        retries: i32,
         /// retryTimeout sent, in ms.
         retry_timeout_ms: i64,
         /// `variables` sent.
@@ -412,7 +412,7 @@ pub enum TaskEvent {
     /// Retries were set (single or bulk operation).
     RetriesSet {
         /// The new value.
-        retries: i64,
+        retries: i32,
     },
     /// The priority was set.
     PrioritySet {

@@ -598,7 +598,7 @@ pub(crate) fn topic_names(
 }
 
 /// Reads `retries` for the bulk operations: `null` is refused.
-pub(crate) fn bulk_retries(body: &Body) -> Result<i64, ApiError> {
+pub(crate) fn bulk_retries(body: &Body) -> Result<i32, ApiError> {
     match body.get("retries") {
         None => Err(ApiError::invalid_request(
             400,

@@ -37,7 +37,7 @@ pub(crate) struct Task {
     pub worker_id: Option<String>,
     pub lock_exp: Option<i64>,
     pub create_time: i64,
-    pub retries: Option<i64>,
+    pub retries: Option<i32>,
     pub error_message: Option<String>,
     pub error_details: Option<String>,
     pub priority: i64,
@@ -422,7 +422,7 @@ impl State {
     }
 
     /// Applies a new retries value with the engine's incident rules.
-    fn apply_retries(&mut self, seq: u64, retries: i64, now: i64) {
+    fn apply_retries(&mut self, seq: u64, retries: i32, now: i64) {
         let before = self.tasks.get(&seq).and_then(|t| t.retries);
         self.update(seq, now, |task| task.retries = Some(retries));
         let had_retries_left = before.map_or(true, |r| r > 0);
@@ -599,7 +599,7 @@ impl State {
         worker: &str,
         error_message: Option<String>,
         error_details: Option<String>,
-        retries: i64,
+        retries: i32,
         retry_timeout: i64,
         (vars, local): (Scope, Scope),
         now: i64,
@@ -772,7 +772,7 @@ impl State {
     }
 
     /// `PUT /{id}/retries`; the caller has checked the value.
-    pub fn set_task_retries(&mut self, id: &str, retries: i64, now: i64) -> Result<(), ApiError> {
+    pub fn set_task_retries(&mut self, id: &str, retries: i32, now: i64) -> Result<(), ApiError> {
         let seq = self.lookup(id)?;
         self.apply_retries(seq, retries, now);
         self.record(id, TaskEvent::RetriesSet { retries });
@@ -783,7 +783,7 @@ impl State {
     pub fn set_retries_many(
         &mut self,
         ids: &[String],
-        retries: i64,
+        retries: i32,
         now: i64,
         all_or_nothing: bool,
     ) -> Result<(), ApiError> {
