@@ -60,6 +60,38 @@ mod futures_ready {
     }
 }
 
+/// Runs `worker` until its handlers have started (`started`), then a rival worker on the same
+/// topic that takes any task whose lock runs out, until all of `ids` are completed. Returns our
+/// summary and the rival's handler runs.
+async fn run_beside_a_rival(
+    engine: &TestEngine,
+    worker: Worker,
+    ids: &[String],
+    started: impl Fn() -> bool,
+) -> (camunda7_client::worker::Summary, Runs) {
+    let rival_runs = Runs::default();
+    let rival = Worker::builder(client(engine))
+        .worker_id("rival")
+        .no_long_polling()
+        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
+        .subscribe("t", completing(&rival_runs))
+        .build()
+        .expect("rival");
+    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
+    let run = tokio::spawn(worker.run());
+    wait_until("our handlers run", LIMIT, started).await;
+    let rival_run = tokio::spawn(rival.run());
+    wait_until("all completed", LIMIT, || {
+        worker_support::all_completed(engine, ids)
+    })
+    .await;
+    ours.shutdown();
+    theirs.shutdown();
+    let summary = run.await.expect("worker");
+    rival_run.await.expect("rival");
+    (summary, rival_runs)
+}
+
 fn quick() -> Backoff {
     Backoff::constant(Duration::from_millis(30))
 }
@@ -395,26 +427,11 @@ async fn lock_keeping_resumes_after_the_handler_renews_a_lost_lock() {
         .build()
         .expect("worker");
     // A rival fetching the same topic takes the task the moment our lock runs out.
-    let rival_runs = Runs::default();
-    let rival = Worker::builder(client(&engine))
-        .worker_id("rival")
-        .no_long_polling()
-        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
-        .subscribe("t", completing(&rival_runs))
-        .build()
-        .expect("rival");
-    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
-    let run = tokio::spawn(worker.run());
-    wait_until("our handler runs", LIMIT, || runs.of(&id) == 1).await;
-    let rival_run = tokio::spawn(rival.run());
-    wait_until("completed", LIMIT, || {
-        engine.outcome(&id) == Some(EngineOutcome::Completed)
-    })
-    .await;
-    ours.shutdown();
-    theirs.shutdown();
-    let summary = run.await.expect("worker");
-    rival_run.await.expect("rival");
+    let (summary, rival_runs) =
+        run_beside_a_rival(&engine, worker, std::slice::from_ref(&id), || {
+            runs.of(&id) == 1
+        })
+        .await;
     assert_eq!(rival_runs.of(&id), 0, "the rival never got the task");
     assert_eq!(summary.metrics.completed, 1);
     assert!(
@@ -801,26 +818,12 @@ async fn an_answer_slower_than_the_lock_does_not_lose_the_task_to_another_worker
         .subscribe("t", completing(&runs))
         .build()
         .expect("worker");
-    let rival_runs = Runs::default();
-    let rival = Worker::builder(client(&engine))
-        .worker_id("rival")
-        .no_long_polling()
-        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
-        .subscribe("t", completing(&rival_runs))
-        .build()
-        .expect("rival");
-    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
-    let run = tokio::spawn(worker.run());
-    wait_until("our handler runs", LIMIT, || runs.of(&id) == 1).await;
-    let rival_run = tokio::spawn(rival.run());
-    wait_until("completed", LIMIT, || {
-        engine.outcome(&id) == Some(EngineOutcome::Completed)
-    })
-    .await;
-    ours.shutdown();
-    theirs.shutdown();
-    let summary = run.await.expect("worker");
-    rival_run.await.expect("rival");
+    // A rival fetching the same topic takes the task the moment our lock runs out.
+    let (summary, rival_runs) =
+        run_beside_a_rival(&engine, worker, std::slice::from_ref(&id), || {
+            runs.of(&id) == 1
+        })
+        .await;
     assert_eq!(rival_runs.of(&id), 0, "the rival never got the task");
     assert_eq!(summary.metrics.completed, 1);
     assert!(
@@ -1001,29 +1004,10 @@ async fn a_result_waiting_for_a_report_slot_keeps_its_lock() {
         .subscribe("t", completing(&runs))
         .build()
         .expect("worker");
-    let rival_runs = Runs::default();
-    let rival = Worker::builder(client(&engine))
-        .worker_id("rival")
-        .no_long_polling()
-        .empty_poll_backoff(Backoff::constant(Duration::from_millis(20)))
-        .subscribe("t", completing(&rival_runs))
-        .build()
-        .expect("rival");
-    let (ours, theirs) = (worker.shutdown_handle(), rival.shutdown_handle());
-    let run = tokio::spawn(worker.run());
-    wait_until("both handlers ran", LIMIT, || {
+    let (summary, rival_runs) = run_beside_a_rival(&engine, worker, &ids, || {
         ids.iter().all(|id| runs.of(id) == 1)
     })
     .await;
-    let rival_run = tokio::spawn(rival.run());
-    wait_until("both completed", LIMIT, || {
-        worker_support::all_completed(&engine, &ids)
-    })
-    .await;
-    ours.shutdown();
-    theirs.shutdown();
-    let summary = run.await.expect("worker");
-    rival_run.await.expect("rival");
     for id in &ids {
         assert_eq!(rival_runs.of(id), 0, "the rival never got {id}");
     }

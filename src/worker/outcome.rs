@@ -117,6 +117,44 @@ fn add(map: &mut Option<Variables>, name: impl Into<String>, value: impl IntoVar
     map.get_or_insert_with(Variables::new).insert(name, value);
 }
 
+/// The setters of the process variables an outcome writes (every kind but an unlock).
+macro_rules! process_variable_setters {
+    () => {
+        /// Sets the process variables to write.
+        pub fn variables(mut self, vars: Variables) -> Self {
+            self.variables = Some(vars);
+            self
+        }
+
+        /// Adds one process variable to write.
+        pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
+            add(&mut self.variables, name, value);
+            self
+        }
+    };
+}
+
+/// The setters of the local variables (a completion and a failure; a BPMN error has none).
+macro_rules! local_variable_setters {
+    () => {
+        /// Sets the variables to write on the task's execution only.
+        pub fn local_variables(mut self, vars: Variables) -> Self {
+            self.local_variables = Some(vars);
+            self
+        }
+
+        /// Adds one variable to write on the task's execution only.
+        pub fn local_variable(
+            mut self,
+            name: impl Into<String>,
+            value: impl IntoVariableValue,
+        ) -> Self {
+            add(&mut self.local_variables, name, value);
+            self
+        }
+    };
+}
+
 /// A completion (from [`Outcome::complete`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Complete {
@@ -125,33 +163,9 @@ pub struct Complete {
 }
 
 impl Complete {
-    /// Sets the process variables to write.
-    pub fn variables(mut self, vars: Variables) -> Self {
-        self.variables = Some(vars);
-        self
-    }
+    process_variable_setters!();
 
-    /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
-        add(&mut self.variables, name, value);
-        self
-    }
-
-    /// Sets the variables to write on the task's execution only.
-    pub fn local_variables(mut self, vars: Variables) -> Self {
-        self.local_variables = Some(vars);
-        self
-    }
-
-    /// Adds one variable to write on the task's execution only.
-    pub fn local_variable(
-        mut self,
-        name: impl Into<String>,
-        value: impl IntoVariableValue,
-    ) -> Self {
-        add(&mut self.local_variables, name, value);
-        self
-    }
+    local_variable_setters!();
 
     /// The process variables to write.
     pub fn get_variables(&self) -> Option<&Variables> {
@@ -202,33 +216,9 @@ impl Failure {
         self
     }
 
-    /// Sets the process variables to write.
-    pub fn variables(mut self, vars: Variables) -> Self {
-        self.variables = Some(vars);
-        self
-    }
+    process_variable_setters!();
 
-    /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
-        add(&mut self.variables, name, value);
-        self
-    }
-
-    /// Sets the variables to write on the task's execution only.
-    pub fn local_variables(mut self, vars: Variables) -> Self {
-        self.local_variables = Some(vars);
-        self
-    }
-
-    /// Adds one variable to write on the task's execution only.
-    pub fn local_variable(
-        mut self,
-        name: impl Into<String>,
-        value: impl IntoVariableValue,
-    ) -> Self {
-        add(&mut self.local_variables, name, value);
-        self
-    }
+    local_variable_setters!();
 
     /// The message.
     pub fn get_message(&self) -> &str {
@@ -276,17 +266,7 @@ impl BpmnError {
         self
     }
 
-    /// Sets the process variables to write.
-    pub fn variables(mut self, vars: Variables) -> Self {
-        self.variables = Some(vars);
-        self
-    }
-
-    /// Adds one process variable to write.
-    pub fn variable(mut self, name: impl Into<String>, value: impl IntoVariableValue) -> Self {
-        add(&mut self.variables, name, value);
-        self
-    }
+    process_variable_setters!();
 
     /// The error code the BPMN model catches.
     pub fn get_code(&self) -> &str {
