@@ -489,6 +489,16 @@ mod tests {
         assert_eq!(secs("P1DT2S"), Ok(86_402.0));
         assert_eq!(secs("P2W"), Ok(1_209_600.0));
         assert_eq!(secs("PT0.5S"), Ok(0.5));
+        // Years and months are named as such; in the time part M is minutes, Y nothing.
+        for (bad, why) in [
+            ("P1Y", "years and months"),
+            ("P1M", "years and months"),
+            ("PT1Y", "unknown unit"),
+            ("P1X", "unknown unit"),
+        ] {
+            let error = iso8601_duration(bad).expect_err(bad);
+            assert!(error.contains(why), "{bad}: {error}");
+        }
         for bad in [
             "5M", "P", "PT", "P1M", "P1Y", "PT5", "PTM", "PT5X", "P400D", "",
         ] {
@@ -571,6 +581,77 @@ mod tests {
         assert_eq!(p.next(Some(0)).0, 0);
         assert_eq!(p.next(Some(-5)).0, 0);
         assert_eq!(RetryPolicy::no_retries().next(None).0, 0);
+    }
+
+    #[test]
+    fn a_backoff_without_jitter_is_exact() {
+        let b =
+            Backoff::exponential(Duration::from_millis(100), Duration::from_secs(5)).jitter(0.0);
+        assert_eq!(b.delay(0), Duration::ZERO, "no failure, no wait");
+        assert_eq!(b.delay(1), Duration::from_millis(100));
+        assert_eq!(b.delay(3), Duration::from_millis(400));
+        assert_eq!(b.delay(30), Duration::from_secs(5));
+        assert_eq!(b.max_delay(), Duration::from_secs(5));
+        // Through the strategy trait: the same answers.
+        let strategy: &dyn BackoffStrategy = &b;
+        assert_eq!(strategy.delay(3, None), Duration::from_millis(400));
+        assert_eq!(strategy.max_delay(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn jitter_spreads_the_delay_both_ways_around_it() {
+        let b = Backoff::exponential(Duration::from_secs(1), Duration::from_secs(10)).jitter(0.5);
+        let delays: Vec<f64> = (0..400).map(|_| b.delay(1).as_secs_f64()).collect();
+        let (low, high) = delays
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), d| (l.min(*d), h.max(*d)));
+        assert!(low >= 0.5 && high <= 1.5, "{low}..{high}");
+        assert!(low < 0.8 && high > 1.2, "spread only {low}..{high}");
+    }
+
+    fn failed_with(status: u16) -> crate::Error {
+        crate::Error::UnexpectedStatus {
+            method: reqwest::Method::POST,
+            path: "/external-task/fetchAndLock".into(),
+            status: reqwest::StatusCode::from_u16(status).expect("status"),
+            content_type: None,
+            snippet: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_error_aware_backoff_picks_the_backoff_of_the_status() {
+        let aware = ErrorAwareBackoff::new(Backoff::constant(Duration::from_millis(10)))
+            .on_status(503, Backoff::constant(Duration::from_secs(1)))
+            .on_status(429, Backoff::constant(Duration::from_secs(2)))
+            // A later call for the same status replaces the earlier one.
+            .on_status(503, Backoff::constant(Duration::from_secs(3)));
+        assert_eq!(
+            aware.delay(1, Some(&failed_with(503))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            aware.delay(1, Some(&failed_with(429))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            aware.delay(1, Some(&failed_with(502))),
+            Duration::from_millis(10)
+        );
+        assert_eq!(aware.delay(1, None), Duration::from_millis(10));
+        assert_eq!(aware.max_delay(), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn the_retry_timeout_grows_by_the_multiplier_up_to_its_cap() {
+        let p = RetryPolicy::new()
+            .retries(3)
+            .multiplier(3.0)
+            .retry_timeout(Duration::from_secs(1), Duration::from_secs(5));
+        assert_eq!(p.next(None).1, Duration::from_secs(1));
+        assert_eq!(p.next(Some(3)).1, Duration::from_secs(3));
+        assert_eq!(p.next(Some(2)).1, Duration::from_secs(5), "9 s, capped");
+        assert_eq!(p.max_timeout(), Duration::from_secs(5));
     }
 
     #[test]
