@@ -2,7 +2,7 @@
 //! `spec/external-task.yaml`, or the document named by `CAMUNDA_OPENAPI_SPEC`, into
 //! `$OUT_DIR/generated.rs`, which `src/lib.rs` includes.
 
-use camunda7_codegen::{generate_file, Settings};
+use camunda7_codegen::{generate, Settings};
 use std::path::PathBuf;
 
 /// The document generated from when `CAMUNDA_OPENAPI_SPEC` is not set.
@@ -28,7 +28,25 @@ fn run() -> Result<(), String> {
     let manifest_dir = env_path("CARGO_MANIFEST_DIR")?;
     let out_dir = env_path("OUT_DIR")?;
     let spec = match std::env::var_os("CAMUNDA_OPENAPI_SPEC").filter(|v| !v.is_empty()) {
-        Some(path) => manifest_dir.join(path),
+        // Relative to this package, the directory cargo runs this script in. From another crate,
+        // name the file absolutely or let cargo do it: `[env] CAMUNDA_OPENAPI_SPEC = { value =
+        // "openapi/camunda.json", relative = true }` in `.cargo/config.toml`.
+        Some(path) => {
+            let spec = manifest_dir.join(&path);
+            if !spec.is_file() {
+                return Err(format!(
+                    "CAMUNDA_OPENAPI_SPEC={}: no such file {} (a relative path is read from the \
+                     camunda7-client package's directory; from your own crate, give an absolute \
+                     path, or set it in .cargo/config.toml as [env] CAMUNDA_OPENAPI_SPEC = \
+                     {{ value = \"{}\", relative = true }}, or generate in your own build.rs \
+                     with camunda7_codegen::Builder)",
+                    std::path::Path::new(&path).display(),
+                    spec.display(),
+                    std::path::Path::new(&path).display(),
+                ));
+            }
+            spec
+        }
         None => manifest_dir.join(DEFAULT_SPEC),
     };
     println!("cargo:rerun-if-changed={}", spec.display());
@@ -41,7 +59,9 @@ fn run() -> Result<(), String> {
         settings = settings.with_operations(operations);
     }
 
-    match generate_file(&spec, &settings) {
+    let text = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("cannot read the document {}: {e}", spec.display()))?;
+    match generate(&text, &settings) {
         Ok(generated) => {
             for warning in &generated.warnings {
                 println!("cargo:warning={}: {warning}", spec.display());
@@ -49,13 +69,8 @@ fn run() -> Result<(), String> {
             // One cfg per generated tag module, so tests that need the full API can say
             // `#![cfg(camunda_api = "deployment")]` and compile to nothing otherwise.
             println!("cargo:rustc-check-cfg=cfg(camunda_api, values(any()))");
-            for line in generated.code.lines() {
-                if let Some(module) = line
-                    .strip_prefix("pub mod ")
-                    .and_then(|l| l.strip_suffix(" {"))
-                {
-                    println!("cargo:rustc-cfg=camunda_api=\"{module}\"");
-                }
+            for module in &generated.modules {
+                println!("cargo:rustc-cfg=camunda_api=\"{module}\"");
             }
             let target = out_dir.join("generated.rs");
             std::fs::write(&target, generated.code)

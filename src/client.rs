@@ -1,5 +1,5 @@
-//! [`Client`] and [`ClientBuilder`], and the request/response helpers the generated code calls
-//! (the runtime contract in `ARCHITECTURE.md`).
+//! [`Client`] and [`ClientBuilder`], and the [`Request`] / [`Response`] the generated code calls
+//! (the contract is documented in [`crate::runtime`]).
 
 use std::fmt;
 use std::future::Future;
@@ -366,8 +366,8 @@ enum Body {
     Multipart(Box<reqwest::multipart::Form>),
 }
 
-/// One request being prepared; see the runtime contract in `ARCHITECTURE.md`.
-pub(crate) struct Request {
+/// One request being prepared, as generated operations build it; see [`crate::runtime`].
+pub struct Request {
     client: Client,
     method: Method,
     url: Url,
@@ -380,10 +380,15 @@ pub(crate) struct Request {
 }
 
 impl Request {
+    /// A request to the client's base URL plus `segments`. Every segment is percent-encoded, so
+    /// an id containing `/` or `+` stays one segment.
+    pub fn new(client: &Client, method: Method, segments: &[&str]) -> Self {
+        client.request(method, segments)
+    }
+
     /// Adds query parameters (serde_urlencoded: `+` is sent as `%2B`, `None` fields are left
     /// out). May be called more than once.
-    #[allow(dead_code)] // used by generated code for operations with query parameters
-    pub(crate) fn query<Q: serde::Serialize + ?Sized>(mut self, query: &Q) -> Self {
+    pub fn query<Q: serde::Serialize + ?Sized>(mut self, query: &Q) -> Self {
         match serde_urlencoded::to_string(query) {
             Ok(encoded) if encoded.is_empty() => {}
             Ok(encoded) => {
@@ -399,8 +404,7 @@ impl Request {
     }
 
     /// Sets a JSON body (`Content-Type: application/json`).
-    #[allow(dead_code)] // used by generated code for operations with a JSON body
-    pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
         // Most bodies are small: starting with room for one spares the doubling reallocations
         // from an empty vector.
         let mut bytes = Vec::with_capacity(JSON_BODY_CAPACITY);
@@ -414,22 +418,20 @@ impl Request {
     /// Sets a JSON body serialized beforehand (`Content-Type: application/json`), for a body
     /// sent many times over, such as the worker's fetch-and-lock.
     #[cfg(feature = "worker")]
-    pub(crate) fn json_bytes(mut self, json: bytes::Bytes) -> Self {
+    pub fn json_bytes(mut self, json: bytes::Bytes) -> Self {
         self.body = Body::Json(json);
         self
     }
 
     /// Sets a `multipart/form-data` body.
-    #[allow(dead_code)] // used by generated code for operations with multipart bodies
-    pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Self {
+    pub fn multipart(mut self, form: reqwest::multipart::Form) -> Self {
         self.body = Body::Multipart(Box::new(form));
         self
     }
 
     /// Marks the request as a long poll of up to `async_response_timeout_ms`: its timeout
     /// becomes `max(default timeout, async_response_timeout + margin)`.
-    #[allow(dead_code)] // used by generated code for fetchAndLock
-    pub(crate) fn long_poll(mut self, async_response_timeout_ms: Option<i64>) -> Self {
+    pub fn long_poll(mut self, async_response_timeout_ms: Option<i64>) -> Self {
         self.timeout = self.client.long_poll_timeout(async_response_timeout_ms);
         self
     }
@@ -452,7 +454,7 @@ impl Request {
     /// client right here (nothing goes out before the future is polled): the future then
     /// keeps only what the response needs, a few hundred bytes instead of the request under
     /// construction, which every future awaiting it would embed and move along.
-    pub(crate) fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
         let span = tracing::debug_span!(
             "camunda7_request",
             method = %self.method,
@@ -652,22 +654,21 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-/// A success response, ready to be decoded.
-pub(crate) struct Response {
+/// A success response, ready to be decoded; see [`crate::runtime`].
+pub struct Response {
     inner: reqwest::Response,
     method: Method,
     path: String,
 }
 
-#[allow(dead_code)] // each decoder is used by the generated code of some operation
 impl Response {
     /// The status of the response (always a success status).
-    pub(crate) fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         self.inner.status()
     }
 
     /// The response's `Content-Type`, if present and readable.
-    pub(crate) fn content_type(&self) -> Option<&str> {
+    pub fn content_type(&self) -> Option<&str> {
         self.inner
             .headers()
             .get(CONTENT_TYPE)
@@ -678,9 +679,7 @@ impl Response {
     /// body a `Decode` error with the JSON path.
     // Not an `async fn`: one would keep the response twice in its state (as its argument and
     // taken apart), beside the body reader that holds it as well.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(
-        self,
-    ) -> impl Future<Output = Result<T, Error>> {
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> impl Future<Output = Result<T, Error>> {
         let status = self.status();
         // For a 204, the error's content type (the body is then not read).
         let no_content =
@@ -711,7 +710,7 @@ impl Response {
     }
 
     /// Succeeds for any success status; a body, if the status allows one, is read and dropped.
-    pub(crate) fn empty(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+    pub fn empty(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         // A 204 has no body by definition (the HTTP layer reads none after it), so the
         // connection is already free for the next request and there is nothing to collect.
         // Otherwise boxed: the body reader is about 1 KB of state that every future awaiting
@@ -726,7 +725,7 @@ impl Response {
     }
 
     /// The body as text.
-    pub(crate) async fn text(self) -> Result<String, Error> {
+    pub async fn text(self) -> Result<String, Error> {
         let (method, path) = (self.method, self.path);
         self.inner
             .text()
@@ -735,7 +734,7 @@ impl Response {
     }
 
     /// The body as text, `None` for `204 No Content`.
-    pub(crate) async fn optional_text(self) -> Result<Option<String>, Error> {
+    pub async fn optional_text(self) -> Result<Option<String>, Error> {
         if self.status() == StatusCode::NO_CONTENT {
             return Ok(None);
         }
@@ -743,7 +742,7 @@ impl Response {
     }
 
     /// The raw body.
-    pub(crate) async fn bytes(self) -> Result<bytes::Bytes, Error> {
+    pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
         let (method, path) = (self.method, self.path);
         self.inner
             .bytes()

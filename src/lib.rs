@@ -71,6 +71,7 @@ mod auth;
 mod client;
 mod date;
 mod error;
+pub mod runtime;
 mod string_enum;
 pub mod variables;
 #[cfg(feature = "worker")]
@@ -84,9 +85,28 @@ pub use client::{
 pub use date::{DateParseError, DateTime};
 pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};
 
-// Used by the generated string enums as `crate::string_enum_traits!`.
-#[allow(unused_imports)]
-use string_enum::string_enum_traits;
+/// Includes the code a crate's own `build.rs` generated with `camunda7_codegen::Builder`:
+/// `$OUT_DIR/camunda_api.rs`, or the file named (`include_api!("camunda_7_22.rs")`, for a
+/// builder with `.file_name("camunda_7_22.rs")`). Put it in a module of its own:
+///
+/// ```ignore
+/// mod camunda {
+///     camunda7_client::include_api!();
+/// }
+/// use camunda::ClientExt as _; // client.process_instance(), client.deployment(), ...
+/// ```
+///
+/// A file written to the source tree with `Builder::out_dir` is included as any module is
+/// (`#[path = "generated/camunda_api.rs"] mod camunda;`).
+#[macro_export]
+macro_rules! include_api {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/camunda_api.rs"));
+    };
+    ($file:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $file));
+    };
+}
 
 // The generated code: `models` plus one module per tag (e.g. `external_task`).
 include!(concat!(env!("OUT_DIR"), "/generated.rs"));

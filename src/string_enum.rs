@@ -10,8 +10,11 @@ use std::marker::PhantomData;
 
 /// Implements `Display`, `Serialize` and `Deserialize` for a generated string enum in terms of its
 /// `as_str` and `From<&str>`. Any JSON string deserializes (unlisted values land in the enum's
-/// fallback variant); anything else is an error naming what was found.
-macro_rules! string_enum_traits {
+/// fallback variant); anything else is an error naming what was found. Exported for generated
+/// code in other crates, under the name `runtime::string_enum_traits`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum_traits {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30,18 +33,13 @@ macro_rules! string_enum_traits {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::string_enum::deserialize(deserializer)
+                $crate::runtime::deserialize_string_enum(deserializer)
             }
         }
     };
 }
-// A document without string enums (e.g. a tag selection) leaves the macro unused.
-#[allow(unused_imports)]
-pub(crate) use string_enum_traits;
-
 /// Deserializes a JSON string into `T` through `From<&str>`, without allocating for the value.
-#[allow(dead_code)]
-pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -83,7 +81,7 @@ mod tests {
             }
         }
     }
-    string_enum_traits!(Order);
+    crate::runtime::string_enum_traits!(Order);
 
     #[test]
     fn known_and_unknown_values_round_trip() -> serde_json::Result<()> {

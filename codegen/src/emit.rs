@@ -25,7 +25,69 @@ pub fn emit(model: &Model) -> Result<syn::File, Failure> {
     for tag in &model.tags {
         items.push(emit_tag(tag, model)?);
     }
+    items.extend(emit_client_ext(model)?);
     Ok(file(items))
+}
+
+/// The runtime module's path (`crate::runtime`, `::camunda7_client::runtime`).
+fn runtime_path(model: &Model) -> Result<syn::Path, Failure> {
+    syn::parse_str(&model.runtime_path).map_err(|e| {
+        Failure::single(
+            "settings",
+            format!(
+                "the runtime path `{}` is not a Rust path: {e}",
+                model.runtime_path
+            ),
+        )
+    })
+}
+
+/// In a crate other than `camunda7-client`: the `ClientExt` trait that adds the tag accessors
+/// to `Client` (inherent methods cannot be added to a type of another crate). Nothing for
+/// `camunda7-client` itself, whose tag modules add inherent methods.
+pub fn emit_client_ext(model: &Model) -> Result<Vec<syn::Item>, Failure> {
+    if !model.extension_trait {
+        return Ok(Vec::new());
+    }
+    let runtime = runtime_path(model)?;
+    let signatures = model.tags.iter().map(|tag| {
+        let module = ident(&tag.module);
+        let api = ident(&tag.api);
+        let accessor = ident(&tag.accessor);
+        let doc = format!(" The `{}` operations.", tag.name);
+        quote! {
+            #[doc = #doc]
+            fn #accessor(&self) -> #module::#api<'_>;
+        }
+    });
+    let bodies = model.tags.iter().map(|tag| {
+        let module = ident(&tag.module);
+        let api = ident(&tag.api);
+        let accessor = ident(&tag.accessor);
+        quote! {
+            fn #accessor(&self) -> #module::#api<'_> {
+                #module::#api { client: self }
+            }
+        }
+    });
+    let doc = format!(
+        " The operations of \"{}\" {} on [`Client`]({}::Client), one accessor per tag: \
+         `client.{}()`. Bring the trait into scope with `use ...::ClientExt as _;`.",
+        one_line(&model.title),
+        one_line(&model.version),
+        model.runtime_path,
+        model.tags.first().map_or("tag", |t| unraw(&t.accessor))
+    );
+    let file: syn::File = parse(quote! {
+        #[doc = #doc]
+        pub trait ClientExt {
+            #(#signatures)*
+        }
+        impl ClientExt for #runtime::Client {
+            #(#bodies)*
+        }
+    })?;
+    Ok(file.items)
 }
 
 /// A file of these items, ready for `prettyplease`.
@@ -175,8 +237,8 @@ fn ty(t: &TypeRef) -> syn::Type {
         TypeRef::I32 => path_type(&["i32"], vec![]),
         TypeRef::I64 => path_type(&["i64"], vec![]),
         TypeRef::F64 => path_type(&["f64"], vec![]),
-        TypeRef::Bytes => path_type(&["bytes", "Bytes"], vec![]),
-        TypeRef::Json => path_type(&["serde_json", "Value"], vec![]),
+        TypeRef::Bytes => path_type(&["runtime", "Bytes"], vec![]),
+        TypeRef::Json => path_type(&["runtime", "JsonValue"], vec![]),
         TypeRef::Vec(inner) => path_type(&["Vec"], vec![ty(inner)]),
         TypeRef::Map(inner) => path_type(&["BTreeMap"], vec![ty(&TypeRef::String), ty(inner)]),
         TypeRef::Named(n) => syn::Type::Path(syn::TypePath {
@@ -292,6 +354,8 @@ fn derive(default: bool, extra: &[&str]) -> syn::Attribute {
 struct Uses {
     date_time: bool,
     btree_map: bool,
+    /// The runtime module (`runtime::JsonValue`, `runtime::Bytes`, requests, forms, enums).
+    runtime: bool,
     named: BTreeSet<String>,
 }
 
@@ -307,12 +371,17 @@ impl Uses {
             TypeRef::Named(n) => {
                 self.named.insert(n.clone());
             }
+            TypeRef::Bytes | TypeRef::Json => self.runtime = true,
             _ => {}
         }
     }
 
     /// The `use` items for what was visited, after `serde` (when needed).
-    fn imports(&self, serde: Option<TokenStream>) -> Result<Vec<syn::Item>, Failure> {
+    fn imports(
+        &self,
+        serde: Option<TokenStream>,
+        runtime: &syn::Path,
+    ) -> Result<Vec<syn::Item>, Failure> {
         let mut imports = Vec::new();
         if !self.named.is_empty() {
             let names = self.named.iter().map(|n| ident(n));
@@ -326,10 +395,11 @@ impl Uses {
                 use std::collections::BTreeMap;
             ))?);
         }
-        if self.date_time {
-            imports.push(parse(quote!(
-                use crate::DateTime;
-            ))?);
+        match (self.runtime, self.date_time) {
+            (true, true) => imports.push(parse(quote!(use #runtime::{self, DateTime};))?),
+            (true, false) => imports.push(parse(quote!(use #runtime;))?),
+            (false, true) => imports.push(parse(quote!(use #runtime::DateTime;))?),
+            (false, false) => {}
         }
         Ok(imports)
     }
@@ -359,19 +429,32 @@ pub fn emit_models_part(
             match &def.kind {
                 TypeKind::Struct(s) => {
                     serde_derives |= !s.form;
+                    // A form is sent as a `runtime::Form`; its files are `runtime::FilePart`s.
+                    uses.runtime |= s.form;
                     file_parts |= s.form && s.fields.iter().any(|f| f.ty == TypeRef::Bytes);
-                    s.fields.iter().for_each(|f| uses.visit(&f.ty));
+                    if !s.form {
+                        s.fields.iter().for_each(|f| uses.visit(&f.ty));
+                    } else {
+                        s.fields
+                            .iter()
+                            .filter(|f| f.ty != TypeRef::Bytes)
+                            .for_each(|f| uses.visit(&f.ty));
+                    }
                 }
                 TypeKind::Alias(t) => uses.visit(t),
-                TypeKind::Enum(_) => {}
+                // `runtime::string_enum_traits!`
+                TypeKind::Enum(_) => uses.runtime = true,
             }
         }
         // Models refer to each other by name within the module: no `use super::models`.
         uses.named.clear();
         let serde = serde_derives.then(|| quote!({Deserialize, Serialize}));
-        items = uses.imports(serde)?;
+        let runtime = runtime_path(model)?;
+        items = uses.imports(serde, &runtime)?;
         if file_parts {
-            items.extend(parse::<syn::File>(file_part())?.items);
+            items.push(parse(quote!(
+                pub use #runtime::FilePart;
+            ))?);
         }
         attrs = doc(&format!(
             "Data types of \"{}\" {}: one per schema of the document.",
@@ -383,47 +466,6 @@ pub fn emit_models_part(
         emit_type(def, &mut items)?;
     }
     Ok(item_mod(attrs, "models", items))
-}
-
-fn file_part() -> TokenStream {
-    quote! {
-        /// A file sent as one part of a `multipart/form-data` request.
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct FilePart {
-            /// The file name sent with the part (the engine uses it, e.g. as a resource name).
-            pub file_name: String,
-            /// The content.
-            pub content: bytes::Bytes,
-            /// The media type of the content; `None` sends none.
-            pub mime_type: Option<String>,
-        }
-        impl FilePart {
-            /// A part with this file name and content.
-            pub fn new(file_name: impl Into<String>, content: impl Into<bytes::Bytes>) -> Self {
-                Self {
-                    file_name: file_name.into(),
-                    content: content.into(),
-                    mime_type: None,
-                }
-            }
-            /// The same part with a media type (e.g. `application/octet-stream`).
-            pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
-                self.mime_type = Some(mime_type.into());
-                self
-            }
-            /// The `reqwest` part; a media type that does not parse is left out.
-            pub fn to_part(&self) -> reqwest::multipart::Part {
-                let part = || {
-                    reqwest::multipart::Part::stream(self.content.clone())
-                        .file_name(self.file_name.clone())
-                };
-                match &self.mime_type {
-                    Some(mime_type) => part().mime_str(mime_type).unwrap_or_else(|_| part()),
-                    None => part(),
-                }
-            }
-        }
-    }
 }
 
 fn one_line(text: &str) -> String {
@@ -539,7 +581,7 @@ fn emit_form(def: &TypeDef, s: &StructDef, items: &mut Vec<syn::Item>) -> Result
             | TypeRef::F64
             | TypeRef::DateTime => quote!(value.to_string()),
             TypeRef::Named(_) => quote!(value.to_string()),
-            _ => quote!(serde_json::to_string(value).unwrap_or_default()),
+            _ => quote!(runtime::form_json(value)),
         };
         if f.required {
             quote! {
@@ -558,8 +600,8 @@ fn emit_form(def: &TypeDef, s: &StructDef, items: &mut Vec<syn::Item>) -> Result
     items.push(parse(quote! {
         impl #name {
             /// The `multipart/form-data` form: one part per field that is set.
-            pub fn to_form(&self) -> reqwest::multipart::Form {
-                let mut form = reqwest::multipart::Form::new();
+            pub fn to_form(&self) -> runtime::Form {
+                let mut form = runtime::Form::new();
                 #(#parts)*
                 form
             }
@@ -656,12 +698,12 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
     items.push(item_impl(None, self_ty.clone(), as_str));
     let from_trait = generic_path(&["From"], vec![str_ref()]);
     items.push(item_impl(Some(from_trait), self_ty, from));
-    // `crate::string_enum_traits!(Name);`
+    // `runtime::string_enum_traits!(Name);`
     items.push(syn::Item::Macro(syn::ItemMacro {
         attrs: Vec::new(),
         ident: None,
         mac: syn::Macro {
-            path: path(&["crate", "string_enum_traits"]),
+            path: path(&["runtime", "string_enum_traits"]),
             bang_token: Default::default(),
             delimiter: syn::MacroDelimiter::Paren(Default::default()),
             tokens: quote::ToTokens::into_token_stream(ident(&def.name)),
@@ -675,11 +717,14 @@ fn emit_enum(def: &TypeDef, e: &EnumDef, items: &mut Vec<syn::Item>) -> Result<(
 
 /// One tag module alone.
 pub fn emit_tag(tag: &Tag, model: &Model) -> Result<syn::Item, Failure> {
-    let _ = model;
     let api = ident(&tag.api);
     let accessor = ident(&tag.accessor);
 
-    let mut uses = Uses::default();
+    // Every tag module sends requests through the runtime.
+    let mut uses = Uses {
+        runtime: true,
+        ..Uses::default()
+    };
     let mut serialize = false;
     for op in &tag.ops {
         if let Some(q) = &op.query {
@@ -704,27 +749,45 @@ pub fn emit_tag(tag: &Tag, model: &Model) -> Result<syn::Item, Failure> {
             _ => {}
         }
     }
-    let mut items = uses.imports(serialize.then(|| quote!(Serialize)))?;
+    let runtime = runtime_path(model)?;
+    let mut items = uses.imports(serialize.then(|| quote!(Serialize)), &runtime)?;
 
-    let mut handle: syn::File = parse(quote! {
-        #[derive(Clone, Copy)]
-        pub struct #api<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl crate::Client {
-            pub fn #accessor(&self) -> #api<'_> {
-                #api { client: self }
+    // In `camunda7-client` the accessor is an inherent method of `Client`; elsewhere it is a
+    // method of the generated `ClientExt` trait, which builds the handle from the file's top.
+    let mut handle: syn::File = if model.extension_trait {
+        parse(quote! {
+            #[derive(Clone, Copy)]
+            pub struct #api<'a> {
+                pub(super) client: &'a runtime::Client,
             }
-        }
-    })?;
+        })?
+    } else {
+        parse(quote! {
+            #[derive(Clone, Copy)]
+            pub struct #api<'a> {
+                client: &'a runtime::Client,
+            }
+
+            impl runtime::Client {
+                pub fn #accessor(&self) -> #api<'_> {
+                    #api { client: self }
+                }
+            }
+        })?
+    };
     if let Some(syn::Item::Struct(handle)) = handle.items.first_mut() {
-        let api_doc = format!(
-            "The operations tagged `{}`; get one with [`Client::{}`](crate::Client::{}).",
-            tag.name,
-            unraw(&tag.accessor),
-            unraw(&tag.accessor)
-        );
+        let name = unraw(&tag.accessor);
+        let api_doc = if model.extension_trait {
+            format!(
+                "The operations tagged `{}`; get one with [`ClientExt::{name}`](super::ClientExt::{name}).",
+                tag.name
+            )
+        } else {
+            format!(
+                "The operations tagged `{}`; get one with [`Client::{name}`](crate::Client::{name}).",
+                tag.name
+            )
+        };
         handle.attrs = with_docs(&api_doc, std::mem::take(&mut handle.attrs));
     }
     if let Some(syn::Item::Impl(client)) = handle.items.get_mut(1) {
@@ -982,7 +1045,7 @@ fn method_item(
     args.insert(0, self_receiver());
     let result = path_type(
         &["Result"],
-        vec![ret, path_type(&["crate", "Error"], vec![])],
+        vec![ret, path_type(&["runtime", "Error"], vec![])],
     );
     let mut item = function(name, true, args, result, stmts);
     item.sig.asyncness = Some(Default::default());
@@ -1042,12 +1105,11 @@ fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
             elems: segments,
         })),
     });
-    let method = expr_path(&["reqwest", "Method", op.method.as_str()]);
-    // `self.client.request(..)` and the builder calls after it.
-    let mut chain = method_call(
-        field_of(expr_path(&["self"]), "client"),
-        "request",
-        vec![method, path],
+    let method = expr_path(&["runtime", "Method", op.method.as_str()]);
+    // `runtime::Request::new(self.client, ..)` and the builder calls after it.
+    let mut chain = function_call(
+        expr_path(&["runtime", "Request", "new"]),
+        vec![field_of(expr_path(&["self"]), "client"), method, path],
     );
     if let Some(q) = &op.query {
         args.push(argument(
@@ -1077,10 +1139,7 @@ fn emit_method(op: &Operation) -> Result<syn::ImplItemFn, Failure> {
             chain = method_call(chain, "multipart", vec![form]);
         }
         Some(Body::Multipart { parts: None }) => {
-            args.push(argument(
-                "form",
-                path_type(&["reqwest", "multipart", "Form"], vec![]),
-            ));
+            args.push(argument("form", path_type(&["runtime", "Form"], vec![])));
             chain = method_call(chain, "multipart", vec![expr_path(&["form"])]);
         }
         None => {}

@@ -10,14 +10,50 @@ pub struct Diagnostic {
     pub location: String,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// For a warning, what kind of workaround it reports (`None` for an error).
+    pub kind: Option<WarningKind>,
+}
+
+/// The kinds of workaround a warning reports; [`Builder::allow_warnings`](crate::Builder::allow_warnings)
+/// silences chosen kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A schema the generated types cannot express exactly was simplified: `oneOf` / `anyOf`,
+    /// an unknown type, an `allOf` part that is not an object, `additionalProperties` beside
+    /// `properties`, a query parameter that is not a scalar, a default of the wrong type.
+    /// Camunda's own documents have a few (e.g. the `variableValue` query parameter).
+    Simplified,
+    /// A name had to be made up or changed: an operation without an operationId, a method name
+    /// used twice in one tag.
+    Renamed,
+    /// Something the generated method does not send or offer: a cookie or header parameter, a
+    /// request media type other than JSON and multipart, multipart parts without a schema.
+    Unsupported,
+    /// Responses the method cannot follow exactly: two success statuses with bodies, or no
+    /// success status at all.
+    Responses,
 }
 
 impl Diagnostic {
-    /// A diagnostic at `location`.
+    /// An error at `location`.
     pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             location: location.into(),
             message: message.into(),
+            kind: None,
+        }
+    }
+
+    /// A warning of `kind` at `location`.
+    pub fn warning(
+        kind: WarningKind,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind: Some(kind),
+            ..Self::new(location, message)
         }
     }
 }
@@ -77,8 +113,14 @@ impl Diagnostics {
         self.errors.push(Diagnostic::new(location, message));
     }
 
-    pub(crate) fn warn(&mut self, location: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Diagnostic::new(location, message));
+    pub(crate) fn warn(
+        &mut self,
+        kind: WarningKind,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.warnings
+            .push(Diagnostic::warning(kind, location, message));
     }
 }
 

@@ -1,10 +1,18 @@
-//! `camunda7-codegen`: generates the Rust code of the `camunda7-client` crate from a Camunda 7
-//! engine REST OpenAPI 3.0 document.
+//! `camunda7-codegen`: generates typed Rust operations and models from a Camunda 7 engine
+//! REST OpenAPI 3.0 document, for the `camunda7-client` runtime.
 //!
-//! The pipeline, one module per stage: [`load`] (YAML or JSON → `openapiv3`) → [`resolve`]
-//! (`$ref`s) → [`model`] (plain data: types and operations) → [`emit`] (`syn` tree) → [`mod@format`]
-//! (`prettyplease`). Problems are collected as [`Diagnostic`]s naming where in the document
-//! they are; nothing here panics on a bad document.
+//! Two ways to use it:
+//!
+//! - [`Builder`], from a crate's own `build.rs`: the whole API (or the tags one needs) from the
+//!   engine's own document, in one's own crate, included with `camunda7_client::include_api!()`.
+//! - [`generate`] / [`generate_file`] with [`Settings`], for tools; `camunda7-client` builds its
+//!   External Task API this way. [`diff`] compares two documents as a client generated from them
+//!   sees it (the `camunda7-codegen diff` command).
+//!
+//! The pipeline, one private module per stage: load (YAML or JSON → `openapiv3`) → resolve
+//! (`$ref`s) → lower (plain-data model) → emit (`syn` tree) → format (`prettyplease`). Problems
+//! are collected as [`Diagnostic`]s naming where in the document they are; nothing here panics
+//! on a bad document.
 //!
 //! ```
 //! use camunda7_codegen::{generate, Settings};
@@ -20,29 +28,36 @@
 //! "#;
 //! let generated = generate(spec, &Settings::default()).map_err(|f| f.to_string())?;
 //! assert!(generated.code.contains("pub async fn ping(&self)"));
+//! assert_eq!(generated.modules, ["health"]);
 //! # Ok::<(), String>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod builder;
 mod describe;
 pub mod diff;
-pub mod docs;
-pub mod emit;
-pub mod error;
-pub mod format;
+mod docs;
+mod emit;
+mod error;
+mod format;
+#[doc(hidden)] // not part of the API: for this crate's tests and benchmarks
 pub mod load;
 mod lower;
-pub mod memo;
+mod memo;
+#[doc(hidden)] // not part of the API: for this crate's tests and benchmarks
 pub mod model;
-pub mod naming;
+mod naming;
 mod operations;
-pub mod resolve;
-pub mod settings;
+mod resolve;
+mod settings;
+#[doc(hidden)] // not part of the API: for this crate's tests and benchmarks
 pub mod stages;
 mod warm;
 
-pub use error::{Diagnostic, Failure};
+pub use builder::{BuildError, Builder, DEFAULT_FILE_NAME};
+pub use error::{Diagnostic, Failure, WarningKind};
+#[doc(hidden)]
 pub use model::Model;
 pub use settings::Settings;
 
@@ -56,9 +71,12 @@ pub struct Generated {
     pub code: String,
     /// Workarounds applied (each worth a `cargo:warning=`).
     pub warnings: Vec<Diagnostic>,
+    /// The tag modules generated (`external_task`, `process_instance`, ...), in file order.
+    pub modules: Vec<String>,
 }
 
 /// Builds the model of a document (YAML or JSON text) without emitting code.
+#[doc(hidden)] // not part of the API: for this crate's tests
 pub fn build_model(text: &str, settings: &Settings) -> Result<(Model, Vec<Diagnostic>), Failure> {
     let doc = load::load_str(text)?;
     lower_document(&doc, settings)
@@ -91,7 +109,16 @@ pub fn generate(text: &str, settings: &Settings) -> Result<Generated, Failure> {
         emit_and_format(&model)
     })?;
     code.push_str(&emitted);
-    Ok(Generated { code, warnings })
+    let modules = model
+        .tags
+        .iter()
+        .map(|t| naming::unraw(&t.module).to_owned())
+        .collect();
+    Ok(Generated {
+        code,
+        warnings,
+        modules,
+    })
 }
 
 /// `format(emit(model))`, spread over up to four threads. The work is cut into units: the
@@ -161,6 +188,10 @@ fn emit_and_format(model: &Model) -> Result<String, Failure> {
     let mut code = format::join_module_parts("models", &models_text)?;
     for text in texts {
         code.push_str(&text?);
+    }
+    let client_ext = emit::emit_client_ext(model)?;
+    if !client_ext.is_empty() {
+        code.push_str(&format::format(&emit::file(client_ext)));
     }
     Ok(code)
 }

@@ -2,6 +2,7 @@
 //! → tags and methods (`operations.rs`), then whole-model analysis (`Default`, boxing).
 
 use crate::docs::sanitize;
+use crate::error::WarningKind;
 use crate::error::{pointer, Diagnostics};
 use crate::model::{EnumDef, Field, Model, StructDef, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{camel, snake, NameMap, Namer};
@@ -129,6 +130,8 @@ fn build_with(doc: &OpenAPI, settings: &Settings, parallel: bool) -> (Model, Dia
         version: doc.info.version.clone(),
         types,
         tags,
+        runtime_path: settings.runtime_path(),
+        extension_trait: !settings.is_client_crate(),
     };
     crate::describe::complete(&mut model, &builder.merged);
     (model, builder.diags)
@@ -341,8 +344,11 @@ impl<'a> Builder<'a> {
                 a.all_of.as_slice(),
             ),
             _ => {
-                self.diags
-                    .warn(ptr, "an `allOf` part that is not an object was ignored");
+                self.diags.warn(
+                    WarningKind::Simplified,
+                    ptr,
+                    "an `allOf` part that is not an object was ignored",
+                );
                 return;
             }
         };
@@ -360,6 +366,7 @@ impl<'a> Builder<'a> {
         if let Some(properties) = properties {
             if !properties.is_empty() && additional_allows_extra(additional) {
                 self.diags.warn(
+                    WarningKind::Simplified,
                     ptr,
                     "`additionalProperties` beside `properties` is not kept: unknown properties are ignored",
                 );
@@ -451,6 +458,7 @@ impl<'a> Builder<'a> {
                 self.merged.push((name, owner.to_owned()));
             }
             _ => self.diags.warn(
+                WarningKind::Simplified,
                 at,
                 format!("`allOf` part `{reference}` is not an object; ignored"),
             ),
@@ -531,6 +539,7 @@ impl<'a> Builder<'a> {
                         Some("object") | None => TypeRef::Json,
                         Some(other) => {
                             self.diags.warn(
+                                WarningKind::Simplified,
                                 ptr,
                                 format!("unknown type `{other}` mapped to a free-form JSON value"),
                             );
@@ -541,6 +550,7 @@ impl<'a> Builder<'a> {
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
                 self.diags.warn(
+                    WarningKind::Simplified,
                     ptr,
                     "`oneOf`/`anyOf`/`not` is mapped to a free-form JSON value",
                 );
@@ -605,6 +615,7 @@ impl<'a> Builder<'a> {
         if let Some((type_name, false)) = expected {
             if !default.is_null() {
                 self.diags.warn(
+                    WarningKind::Simplified,
                     pointer(ptr, "default"),
                     format!(
                         "default `{default}` does not match the type {type_name}; it is ignored"

@@ -12,6 +12,11 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// One entry per tag module, sorted by module name.
     pub tags: Vec<Tag>,
+    /// Path of the runtime module the code calls (`crate::runtime`, `::camunda7_client::runtime`).
+    pub runtime_path: String,
+    /// Whether the tag accessors come from a generated `ClientExt` trait (code for a crate other
+    /// than `camunda7-client`) rather than inherent methods of `Client`.
+    pub extension_trait: bool,
 }
 
 impl Model {
@@ -138,7 +143,8 @@ pub struct Tag {
     pub module: String,
     /// API struct name (`ExternalTaskApi`).
     pub api: String,
-    /// Accessor method on `Client` (`external_task`).
+    /// Accessor method on `Client` (`external_task`; `<name>_api` when `Client` has a method of
+    /// that name already, e.g. `external_task_api` in a crate of one's own).
     pub accessor: String,
     /// Doc comment text.
     pub doc: String,

@@ -20,6 +20,32 @@ const RAW_KEYWORDS: &[&str] = &[
     "where", "while", "yield",
 ];
 
+/// Methods a `Client` value already answers to: its inherent methods (`src/client.rs`,
+/// `src/variables/file.rs`) and those of the traits it implements. A tag accessor of one of these
+/// names would be shadowed or ambiguous, so it gets the suffix `_api` (`request_api`).
+pub const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "borrow",
+    "borrow_mut",
+    "builder",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "fetch_file_variable",
+    "fetch_local_file_variable",
+    "fmt",
+    "from",
+    "into",
+    "long_poll_timeout",
+    "new",
+    "request",
+    "timeout",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "Self", "super", "extern", "_"];
 

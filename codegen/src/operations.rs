@@ -2,12 +2,13 @@
 
 use crate::docs::sanitize;
 use crate::error::pointer;
+use crate::error::WarningKind;
 use crate::lower::{Builder, Hint};
 use crate::model::{
     Body, Field, LongPoll, MediaVariant, Method, Operation, PathParam, Payload, QueryDef,
     ResponseKind, Segment, Tag, TypeDef, TypeKind, TypeRef,
 };
-use crate::naming::{camel, snake, unraw, Namer};
+use crate::naming::{camel, snake, unraw, Namer, CLIENT_METHODS};
 use indexmap::{IndexMap, IndexSet};
 use openapiv3::{
     IntegerFormat, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Schema, SchemaKind,
@@ -49,6 +50,7 @@ impl<'a> Builder<'a> {
                     _ => {
                         let derived = derive_operation_id(method, path);
                         self.diags.warn(
+                            WarningKind::Renamed,
                             &location,
                             format!("no operationId; the method is named `{}` after its method and path", snake(&derived)),
                         );
@@ -121,15 +123,29 @@ impl<'a> Builder<'a> {
                 .map(String::as_str)
                 .chain(["models"]),
         );
+        // Accessors are methods of `Client`: they must not take the name of one it has.
+        // In a crate of one's own the built-in tag's accessor is such a method too.
+        let built_in: &[&str] = if self.settings.is_client_crate() {
+            &[]
+        } else {
+            &["external_task"]
+        };
+        let mut accessors = Namer::with_reserved(CLIENT_METHODS.iter().chain(built_in).copied());
         let mut tags: Vec<Tag> = groups
             .into_iter()
             .map(|(name, mut ops)| {
                 let module = modules.claim(&snake(&name));
+                let accessor = if accessors.is_taken(&module) {
+                    accessors.claim(&format!("{}_api", unraw(&module)))
+                } else {
+                    accessors.claim(&module)
+                };
                 let mut fns = Namer::default();
                 for op in &mut ops {
                     let fn_name = fns.claim(&op.fn_name);
                     if fn_name != op.fn_name {
                         self.diags.warn(
+                            WarningKind::Renamed,
                             format!("{} {}", op.method.as_str(), op.path),
                             format!(
                                 "method name `{}` is taken in this tag; named `{fn_name}`",
@@ -148,7 +164,7 @@ impl<'a> Builder<'a> {
                     .and_then(sanitize)
                     .unwrap_or_else(|| format!("Operations tagged `{name}` in the document."));
                 Tag {
-                    accessor: module.clone(),
+                    accessor,
                     api: format!("{}Api", camel(&name)),
                     module,
                     name,
@@ -195,7 +211,8 @@ impl<'a> Builder<'a> {
         let params = self.parameters(ctx, op);
 
         // Path template and path parameters.
-        let mut arg_names = Namer::with_reserved(["self"]);
+        // The method's own arguments besides the path parameters.
+        let mut arg_names = Namer::with_reserved(["self", "query", "body", "form"]);
         let mut segments = Vec::new();
         let mut path_params = Vec::new();
         let mut used_path_params = IndexSet::new();
@@ -268,6 +285,7 @@ impl<'a> Builder<'a> {
                     });
                 }
                 other => self.diags.warn(
+                    WarningKind::Unsupported,
                     ptr.as_str(),
                     format!("{other} parameter `{name}` is not supported by the generated client and is not sent"),
                 ),
@@ -402,6 +420,7 @@ impl<'a> Builder<'a> {
             ty
         } else {
             self.diags.warn(
+                WarningKind::Simplified,
                 ptr,
                 format!("query parameter `{name}` is not a scalar in the document; it is taken as a string"),
             );
@@ -434,6 +453,7 @@ impl<'a> Builder<'a> {
         for (mt, _) in &body.content {
             if chosen.is_some_and(|(c, _)| c != mt) {
                 self.diags.warn(
+                    WarningKind::Unsupported,
                     &content_ptr,
                     format!("request media type `{mt}` is not offered by the generated method"),
                 );
@@ -471,6 +491,7 @@ impl<'a> Builder<'a> {
                     }
                     _ => {
                         self.diags.warn(
+                            WarningKind::Unsupported,
                             &content_ptr,
                             "the multipart parts are not described by an object schema; the method takes a ready `reqwest::multipart::Form`",
                         );
@@ -548,6 +569,7 @@ impl<'a> Builder<'a> {
             }
             if bodies.is_some() {
                 self.diags.warn(
+                    WarningKind::Responses,
                     &status_ptr,
                     "a second success status with a body; decoded like the first",
                 );
@@ -563,6 +585,7 @@ impl<'a> Builder<'a> {
         }
         if !any_success {
             self.diags.warn(
+                WarningKind::Responses,
                 ctx.location.as_str(),
                 "no success (2xx) response declared; the method returns `()` for any 2xx",
             );

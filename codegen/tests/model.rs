@@ -15,7 +15,7 @@ fn doc(schemas: &str, paths: &str) -> String {
 }
 
 fn model(text: &str) -> Model {
-    match build_model(text, &Settings::default()) {
+    match build_model(text, &Settings::camunda7_client()) {
         Ok((model, _)) => model,
         Err(failure) => panic!("unexpected failure: {failure}"),
     }
@@ -46,7 +46,7 @@ fn field<'m>(model: &'m Model, ty: &str, json: &str) -> &'m Field {
 }
 
 fn code(text: &str) -> String {
-    match generate(text, &Settings::default()) {
+    match generate(text, &Settings::camunda7_client()) {
         Ok(generated) => generated.code,
         Err(failure) => panic!("unexpected failure: {failure}"),
     }
@@ -143,8 +143,14 @@ fn types_map_as_documented() {
         out.contains("pub map: Option<BTreeMap<String, i32>>"),
         "{out}"
     );
-    assert!(out.contains("pub free: Option<serde_json::Value>"), "{out}");
-    assert!(out.contains("use crate::DateTime;"), "{out}");
+    assert!(
+        out.contains("pub free: Option<runtime::JsonValue>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("use crate::runtime::{self, DateTime};"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -198,7 +204,10 @@ fn string_enums_keep_unknown_values() {
         out.contains("\"lock-expiration\" => Self::LockExpiration"),
         "{out}"
     );
-    assert!(out.contains("crate::string_enum_traits!(Order);"), "{out}");
+    assert!(
+        out.contains("runtime::string_enum_traits!(Order);"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -254,7 +263,7 @@ fn overrides_replace_schemas_and_maps_of_them() {
         "    VariableValueDto:\n      type: object\n      properties: {value: {}, type: {type: string}}\n    Body:\n      type: object\n      properties:\n        variables: {type: object, additionalProperties: {$ref: '#/components/schemas/VariableValueDto'}}\n        one: {$ref: '#/components/schemas/VariableValueDto'}\n",
         NO_PATHS,
     );
-    let settings = Settings::default()
+    let settings = Settings::camunda7_client()
         .with_type_override("VariableValueDto", "crate::variables::VariableValue")
         .with_map_override("VariableValueDto", "crate::variables::Variables");
     let (m, _) = match build_model(&text, &settings) {
@@ -270,7 +279,7 @@ fn overrides_replace_schemas_and_maps_of_them() {
         field(&m, "Body", "one").ty,
         TypeRef::External("crate::variables::VariableValue".into())
     );
-    let bad = Settings::default().with_type_override("Body", "not a path");
+    let bad = Settings::camunda7_client().with_type_override("Body", "not a path");
     let failure = build_model(&text, &bad).err();
     assert!(failure.is_some_and(|f| f.errors[0].message.contains("not a Rust path")));
 }
@@ -456,14 +465,14 @@ fn parameters_bodies_and_long_polling() {
     let out = code(&doc(ET_SCHEMAS, ET_PATHS));
     for expected in [
         "pub fn external_task(&self) -> ExternalTaskApi<'_>",
-        "pub async fn fetch_and_lock(\n            &self,\n            body: &FetchDto,\n        ) -> Result<Vec<ExceptionDto>, crate::Error>",
+        "pub async fn fetch_and_lock(\n            &self,\n            body: &FetchDto,\n        ) -> Result<Vec<ExceptionDto>, runtime::Error>",
         ".long_poll(body.async_response_timeout)",
-        "pub async fn get_external_task_error_details(\n            &self,\n            id: &str,\n        ) -> Result<Option<String>, crate::Error>",
+        "pub async fn get_external_task_error_details(\n            &self,\n            id: &str,\n        ) -> Result<Option<String>, runtime::Error>",
         ".optional_text()",
         "query: &GetExternalTasksQuery,",
-        ".request(reqwest::Method::OPTIONS, &[\"thing\", n.as_str(), \"data\"])",
+        "runtime::Request::new(\n                    self.client,\n                    runtime::Method::OPTIONS,\n                    &[\"thing\", n.as_str(), \"data\"],\n                )",
         "let n = n.to_string();",
-        "Result<Option<GetDataResponse>, crate::Error>",
+        "Result<Option<GetDataResponse>, runtime::Error>",
         "\"text/plain\" => GetDataResponse::Text(response.text().await?),",
         "_ => GetDataResponse::Bytes(response.bytes().await?),",
     ] {
@@ -474,13 +483,13 @@ fn parameters_bodies_and_long_polling() {
 #[test]
 fn selection_restricts_operations_and_types() {
     let text = doc(ET_SCHEMAS, ET_PATHS);
-    let settings = Settings::default().with_tags(["external_task"]);
+    let settings = Settings::camunda7_client().with_tags(["external_task"]);
     let (m, _) = match build_model(&text, &settings) {
         Ok(r) => r,
         Err(f) => panic!("{f}"),
     };
     assert_eq!(m.tags.len(), 1);
-    let settings = Settings::default().with_operations(["lock", "fetch_and_lock"]);
+    let settings = Settings::camunda7_client().with_operations(["lock", "fetch_and_lock"]);
     let (m, _) = match build_model(&text, &settings) {
         Ok(r) => r,
         Err(f) => panic!("{f}"),
@@ -493,7 +502,7 @@ fn selection_restricts_operations_and_types() {
     assert_eq!(ids, ["fetchAndLock", "lock"]);
     // Only the types the selected operations need.
     assert!(m.type_def("FetchDto").is_some());
-    let unknown = Settings::default().with_tags(["No Such Tag"]);
+    let unknown = Settings::camunda7_client().with_tags(["No Such Tag"]);
     let failure = build_model(&text, &unknown).err();
     assert!(failure.is_some_and(|f| f.errors[0].message.contains("No Such Tag")));
 }
@@ -512,7 +521,7 @@ fn multipart_bodies_get_typed_forms() {
         "{out}"
     );
     assert!(out.contains(".multipart(body.to_form())"), "{out}");
-    assert!(out.contains("pub struct FilePart"), "{out}");
+    assert!(out.contains("pub use crate::runtime::FilePart;"), "{out}");
 }
 
 #[test]
@@ -599,4 +608,48 @@ fn undescribed_items_say_where_they_are_used_and_operations_how_they_are_called(
         field(&m, "Whole", "parts").doc,
         "The `parts` property: a list of [`Lone`]."
     );
+}
+
+#[test]
+fn code_for_a_crate_of_ones_own_reaches_the_client_through_its_runtime_and_an_extension_trait() {
+    let paths = format!(
+        "{ET_PATHS}  /request/{{query}}:\n    get:\n      operationId: getRequest\n      tags: [Request]\n      parameters:\n        - {{name: query, in: path, required: true, schema: {{type: string}}}}\n        - {{name: body, in: query, schema: {{type: string}}}}\n      responses:\n        \"204\": {{description: ok}}\n"
+    );
+    let text = doc(ET_SCHEMAS, &paths);
+    let generated = match generate(&text, &Settings::default()) {
+        Ok(generated) => generated,
+        Err(failure) => panic!("unexpected failure: {failure}"),
+    };
+    let out = &generated.code;
+    assert_eq!(
+        generated.modules,
+        ["external_task", "other_things", "request"]
+    );
+    for expected in [
+        "use ::camunda7_client::runtime;",
+        "pub trait ClientExt {",
+        "impl ClientExt for ::camunda7_client::runtime::Client {",
+        // `Client` has these methods already: the built-in External Task API and `request`.
+        "fn external_task_api(&self) -> external_task::ExternalTaskApi<'_>;",
+        "fn request_api(&self) -> request::RequestApi<'_>;",
+        "fn other_things(&self) -> other_things::OtherThingsApi<'_>;",
+        "pub(super) client: &'a runtime::Client,",
+        // A path parameter named like the method's own query argument.
+        "query_2: &str,",
+        "query: &GetRequestQuery,",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    assert!(
+        !out.contains("crate::"),
+        "no path relative to the including crate:\n{out}"
+    );
+    assert!(!out.contains("impl runtime::Client"), "{out}");
+
+    let renamed = match generate(&text, &Settings::default().with_client_crate("::camunda")) {
+        Ok(generated) => generated.code,
+        Err(failure) => panic!("unexpected failure: {failure}"),
+    };
+    assert!(renamed.contains("use ::camunda::runtime;"), "{renamed}");
+    assert!(!renamed.contains("camunda7_client"), "{renamed}");
 }

@@ -5,9 +5,9 @@
 pub mod models {
     use serde::{Deserialize, Serialize};
     use std::collections::BTreeMap;
-    use crate::DateTime;
+    use crate::runtime::{self, DateTime};
     /// Any JSON value: string, number, boolean, null, array or object. Which kinds are accepted depends on where it is used (the variable type or the comparison).
-    pub type AnyValue = serde_json::Value;
+    pub type AnyValue = runtime::JsonValue;
     /// A batch: a long-running operation that the engine carries out in the background with jobs.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -133,7 +133,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(ConditionQueryParameterDtoOperator);
+    runtime::string_enum_traits!(ConditionQueryParameterDtoOperator);
     /// The result of a count request.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CountResultDto {
@@ -417,7 +417,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(ExternalTaskQueryDtoSortingSortBy);
+    runtime::string_enum_traits!(ExternalTaskQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ExternalTaskQueryDtoSortingSortOrder {
@@ -447,7 +447,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(ExternalTaskQueryDtoSortingSortOrder);
+    runtime::string_enum_traits!(ExternalTaskQueryDtoSortingSortOrder);
     /// One topic to fetch tasks from, with its lock duration, the variables to return and optional filters; all given filters must hold.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -488,7 +488,7 @@ pub mod models {
         pub tenant_id_in: Option<Vec<String>>,
         /// Variable values to match, keyed by variable name. A task matches when any one entry equals the process instance's top-level variable of that name. The type must match too: JSON `5` is an Integer and does not match a Long or Double variable. Objects and arrays are rejected.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub process_variables: Option<serde_json::Value>,
+        pub process_variables: Option<runtime::JsonValue>,
         /// When `true`, Object variables are returned deserialized as JSON; otherwise in their serialized form. Defaults to `false`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub deserialize_values: Option<bool>,
@@ -553,7 +553,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(FetchExternalTasksDtoSortingSortBy);
+    runtime::string_enum_traits!(FetchExternalTasksDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum FetchExternalTasksDtoSortingSortOrder {
@@ -583,7 +583,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(FetchExternalTasksDtoSortingSortOrder);
+    runtime::string_enum_traits!(FetchExternalTasksDtoSortingSortOrder);
     /// The `sortBy` query parameter of `GET /external-task`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortBy {
@@ -633,7 +633,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(GetExternalTasksSortBy);
+    runtime::string_enum_traits!(GetExternalTasksSortBy);
     /// The `sortOrder` query parameter of `GET /external-task`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum GetExternalTasksSortOrder {
@@ -663,7 +663,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(GetExternalTasksSortOrder);
+    runtime::string_enum_traits!(GetExternalTasksSortOrder);
     /// The part shared by request bodies that act on a locked external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -864,7 +864,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoIncidentStatus);
+    runtime::string_enum_traits!(HistoricProcessInstanceQueryDtoIncidentStatus);
     /// Items of the `sorting` field of [`HistoricProcessInstanceQueryDto`].
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -937,7 +937,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortBy);
+    runtime::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum HistoricProcessInstanceQueryDtoSortingSortOrder {
@@ -967,7 +967,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortOrder);
+    runtime::string_enum_traits!(HistoricProcessInstanceQueryDtoSortingSortOrder);
     /// Request body that locks a single external task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1201,7 +1201,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(ProcessInstanceQueryDtoSortingSortBy);
+    runtime::string_enum_traits!(ProcessInstanceQueryDtoSortingSortBy);
     /// Sort direction: `asc` (ascending) or `desc` (descending).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ProcessInstanceQueryDtoSortingSortOrder {
@@ -1231,7 +1231,7 @@ pub mod models {
             }
         }
     }
-    crate::string_enum_traits!(ProcessInstanceQueryDtoSortingSortOrder);
+    runtime::string_enum_traits!(ProcessInstanceQueryDtoSortingSortOrder);
     /// Request body that sets the retries of one task.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct RetriesDto {
@@ -1305,13 +1305,13 @@ pub mod external_task {
         PriorityDto, RetriesDto, SetRetriesForExternalTasksDto,
     };
     use serde::Serialize;
-    use crate::DateTime;
+    use crate::runtime::{self, DateTime};
     /// The operations tagged `External Task`; get one with [`Client::external_task`](crate::Client::external_task).
     #[derive(Clone, Copy)]
     pub struct ExternalTaskApi<'a> {
-        client: &'a crate::Client,
+        client: &'a runtime::Client,
     }
-    impl crate::Client {
+    impl runtime::Client {
         /// The `External Task` operations.
         pub fn external_task(&self) -> ExternalTaskApi<'_> {
             ExternalTaskApi { client: self }
@@ -1545,9 +1545,8 @@ pub mod external_task {
         pub async fn get_external_tasks(
             &self,
             query: &GetExternalTasksQuery,
-        ) -> Result<Vec<ExternalTaskDto>, crate::Error> {
-            self.client
-                .request(reqwest::Method::GET, &["external-task"])
+        ) -> Result<Vec<ExternalTaskDto>, runtime::Error> {
+            runtime::Request::new(self.client, runtime::Method::GET, &["external-task"])
                 .query(query)
                 .send()
                 .await?
@@ -1567,9 +1566,8 @@ pub mod external_task {
             &self,
             query: &QueryExternalTasksQuery,
             body: &ExternalTaskQueryDto,
-        ) -> Result<Vec<ExternalTaskDto>, crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task"])
+        ) -> Result<Vec<ExternalTaskDto>, runtime::Error> {
+            runtime::Request::new(self.client, runtime::Method::POST, &["external-task"])
                 .query(query)
                 .json(body)
                 .send()
@@ -1589,9 +1587,12 @@ pub mod external_task {
         pub async fn get_external_tasks_count(
             &self,
             query: &GetExternalTasksCountQuery,
-        ) -> Result<CountResultDto, crate::Error> {
-            self.client
-                .request(reqwest::Method::GET, &["external-task", "count"])
+        ) -> Result<CountResultDto, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::GET,
+                    &["external-task", "count"],
+                )
                 .query(query)
                 .send()
                 .await?
@@ -1610,9 +1611,12 @@ pub mod external_task {
         pub async fn query_external_tasks_count(
             &self,
             body: &ExternalTaskQueryDto,
-        ) -> Result<CountResultDto, crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", "count"])
+        ) -> Result<CountResultDto, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", "count"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1633,9 +1637,12 @@ pub mod external_task {
         pub async fn fetch_and_lock(
             &self,
             body: &FetchExternalTasksDto,
-        ) -> Result<Vec<LockedExternalTaskDto>, crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", "fetchAndLock"])
+        ) -> Result<Vec<LockedExternalTaskDto>, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", "fetchAndLock"],
+                )
                 .json(body)
                 .long_poll(body.async_response_timeout)
                 .send()
@@ -1655,9 +1662,12 @@ pub mod external_task {
         pub async fn set_external_task_retries(
             &self,
             body: &SetRetriesForExternalTasksDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::PUT, &["external-task", "retries"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::PUT,
+                    &["external-task", "retries"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1676,9 +1686,12 @@ pub mod external_task {
         pub async fn set_external_task_retries_async_operation(
             &self,
             body: &SetRetriesForExternalTasksDto,
-        ) -> Result<BatchDto, crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", "retries-async"])
+        ) -> Result<BatchDto, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", "retries-async"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1697,9 +1710,12 @@ pub mod external_task {
         pub async fn get_topic_names(
             &self,
             query: &GetTopicNamesQuery,
-        ) -> Result<Vec<String>, crate::Error> {
-            self.client
-                .request(reqwest::Method::GET, &["external-task", "topic-names"])
+        ) -> Result<Vec<String>, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::GET,
+                    &["external-task", "topic-names"],
+                )
                 .query(query)
                 .send()
                 .await?
@@ -1718,9 +1734,12 @@ pub mod external_task {
         pub async fn get_external_task(
             &self,
             id: &str,
-        ) -> Result<ExternalTaskDto, crate::Error> {
-            self.client
-                .request(reqwest::Method::GET, &["external-task", id])
+        ) -> Result<ExternalTaskDto, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::GET,
+                    &["external-task", id],
+                )
                 .send()
                 .await?
                 .json()
@@ -1739,9 +1758,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &ExternalTaskBpmnError,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "bpmnError"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "bpmnError"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1761,9 +1783,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &CompleteExternalTaskDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "complete"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "complete"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1782,9 +1807,12 @@ pub mod external_task {
         pub async fn get_external_task_error_details(
             &self,
             id: &str,
-        ) -> Result<Option<String>, crate::Error> {
-            self.client
-                .request(reqwest::Method::GET, &["external-task", id, "errorDetails"])
+        ) -> Result<Option<String>, runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::GET,
+                    &["external-task", id, "errorDetails"],
+                )
                 .send()
                 .await?
                 .optional_text()
@@ -1803,9 +1831,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &ExtendLockOnExternalTaskDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "extendLock"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "extendLock"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1825,9 +1856,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &ExternalTaskFailureDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "failure"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "failure"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1847,9 +1881,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &LockExternalTaskDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "lock"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "lock"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1869,9 +1906,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &PriorityDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::PUT, &["external-task", id, "priority"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::PUT,
+                    &["external-task", id, "priority"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1891,9 +1931,12 @@ pub mod external_task {
             &self,
             id: &str,
             body: &RetriesDto,
-        ) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::PUT, &["external-task", id, "retries"])
+        ) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::PUT,
+                    &["external-task", id, "retries"],
+                )
                 .json(body)
                 .send()
                 .await?
@@ -1909,9 +1952,12 @@ pub mod external_task {
         /// ```text
         /// client.external_task().unlock(id).await?
         /// ```
-        pub async fn unlock(&self, id: &str) -> Result<(), crate::Error> {
-            self.client
-                .request(reqwest::Method::POST, &["external-task", id, "unlock"])
+        pub async fn unlock(&self, id: &str) -> Result<(), runtime::Error> {
+            runtime::Request::new(
+                    self.client,
+                    runtime::Method::POST,
+                    &["external-task", id, "unlock"],
+                )
                 .send()
                 .await?
                 .empty()
