@@ -1,13 +1,17 @@
-//! Every upstream Camunda OpenAPI document generates a client that compiles, unpatched.
+//! Every upstream Camunda OpenAPI document generates a client that compiles, unpatched, both
+//! ways: built into `camunda7-client` and generated in a crate of one's own.
 //!
 //! For each `*.json` / `*.yaml` / `*.yml` document in the folder named by `CAMUNDA_OPENAPI_DIR`
 //! (`.ci/run` points it at `../shared/camunda-openapi`), the test
-//! 1. generates the client code twice with the settings `build.rs` uses and requires the two
-//!    outputs to be byte-identical, then
+//! 1. generates the code twice with the settings `build.rs` uses, and twice with those of
+//!    `camunda7_codegen::Builder`, and requires each pair of outputs to be byte-identical, then
 //! 2. runs `cargo check --lib -p camunda7-client` with `CAMUNDA_OPENAPI_SPEC` naming the
 //!    document, in a target directory of its own (`target/upstream-check`, or
 //!    `$CARGO_TARGET_DIR/upstream-check`), so the dependencies are checked once for all
-//!    documents and the main target directory stays unlocked.
+//!    documents and the main target directory stays unlocked, and
+//! 3. runs `cargo check` of a scratch crate (written to `upstream-check/user-crate`) whose
+//!    build.rs generates the whole document with `Builder` and includes it with
+//!    `camunda7_client::include_api!()`, in a target directory of its own as well.
 //!
 //! It prints one line per document and `upstream documents: N/M generate and compile`, and
 //! fails listing each failing document with its first errors. `CAMUNDA_OPENAPI_DIR` unset →
@@ -18,7 +22,7 @@
 //! check` limit, default 1200; generating is bounded by 300 s), `CAMUNDA_UPSTREAM_JOBS`
 //! (`cargo check --jobs`).
 
-use camunda7_codegen::{generate_file, Settings};
+use camunda7_codegen::{generate_file, Settings, WarningKind};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -100,29 +104,36 @@ fn every_upstream_document_generates_and_compiles() {
                 break;
             }
             Ok(warnings) => {
-                let started = Instant::now();
-                let check = CargoCheck {
-                    manifest_dir: &manifest_dir,
-                    target_dir: &target_dir,
-                    log: &log_dir.join(format!("{name}.log")),
-                    timeout,
-                };
-                match check.run(document) {
-                    Ok(()) => {
-                        println!(
-                            "{name}: generated ({warnings} warning(s)), deterministic, compiles ({} s)",
-                            started.elapsed().as_secs()
-                        );
-                        Vec::new()
-                    }
-                    Err(problems) => {
-                        println!(
-                            "{name}: generated ({warnings} warning(s)), deterministic, does NOT compile ({} s)",
-                            started.elapsed().as_secs()
-                        );
-                        problems
-                    }
+                let mut problems = Vec::new();
+                let mut outcomes = Vec::new();
+                for mode in [Mode::ClientCrate, Mode::OwnCrate] {
+                    let started = Instant::now();
+                    let check = CargoCheck {
+                        manifest_dir: &manifest_dir,
+                        target_dir: &target_dir,
+                        log: &log_dir.join(format!("{name}.{}.log", mode.tag())),
+                        timeout,
+                        mode,
+                    };
+                    let verdict = match check.run(document) {
+                        Ok(()) => "compiles",
+                        Err(found) => {
+                            problems
+                                .extend(found.into_iter().map(|p| format!("{}: {p}", mode.what())));
+                            "does NOT compile"
+                        }
+                    };
+                    outcomes.push(format!(
+                        "{verdict} {} ({} s)",
+                        mode.what(),
+                        started.elapsed().as_secs()
+                    ));
                 }
+                println!(
+                    "{name}: generated ({warnings} warning(s)), deterministic, {}",
+                    outcomes.join(", ")
+                );
+                problems
             }
         };
         if !problems.is_empty() {
@@ -137,7 +148,7 @@ fn every_upstream_document_generates_and_compiles() {
         String::new()
     };
     println!(
-        "upstream documents: {passed}/{}{scope} generate and compile",
+        "upstream documents: {passed}/{}{scope} generate and compile both ways",
         selected.len()
     );
     if !failures.is_empty() {
@@ -225,10 +236,21 @@ fn check_generation_bounded(document: &Path) -> Result<usize, Generation> {
     }
 }
 
-/// Generates twice with the settings `build.rs` uses; the number of warnings, or the problems.
+/// Generates twice with the settings `build.rs` uses and twice with `Builder`'s; the number of
+/// warnings (of the first), or the problems.
 fn check_generation(document: &Path) -> Result<usize, Vec<String>> {
-    let settings = Settings::camunda7_client();
-    let first = generate_file(document, &settings).map_err(|failure| {
+    let warnings = check_generation_with(document, &Settings::camunda7_client())?;
+    check_generation_with(document, &Settings::default()).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| format!("own crate: {p}"))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(warnings)
+}
+
+fn check_generation_with(document: &Path, settings: &Settings) -> Result<usize, Vec<String>> {
+    let first = generate_file(document, settings).map_err(|failure| {
         let mut problems: Vec<String> = failure
             .errors
             .iter()
@@ -243,7 +265,7 @@ fn check_generation(document: &Path) -> Result<usize, Vec<String>> {
         }
         problems
     })?;
-    let second = generate_file(document, &settings)
+    let second = generate_file(document, settings)
         .map_err(|failure| vec![format!("second generation failed: {failure}")])?;
     if first.code != second.code {
         let line = first
@@ -262,12 +284,83 @@ fn check_generation(document: &Path) -> Result<usize, Vec<String>> {
     Ok(first.warnings.len())
 }
 
-/// One `cargo check` of the client crate generated from a document.
+/// Where the generated code is compiled.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Into `camunda7-client`, through `CAMUNDA_OPENAPI_SPEC`.
+    ClientCrate,
+    /// Into a crate of its own, through `camunda7_codegen::Builder` in its build.rs.
+    OwnCrate,
+}
+
+impl Mode {
+    fn what(self) -> &'static str {
+        match self {
+            Mode::ClientCrate => "in camunda7-client",
+            Mode::OwnCrate => "in a crate of its own",
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Mode::ClientCrate => "client",
+            Mode::OwnCrate => "own-crate",
+        }
+    }
+}
+
+/// The scratch crate of [`Mode::OwnCrate`]: it generates the document named by
+/// `UPSTREAM_DOCUMENT` in its build.rs, as a user's crate would.
+fn write_own_crate(manifest_dir: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let quote = |p: &Path| format!("{:?}", p.display().to_string());
+    let cargo_toml = format!(
+        "[package]\nname = \"upstream-own-crate\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n\
+         [dependencies]\ncamunda7-client = {{ path = {}, default-features = false }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+         [build-dependencies]\ncamunda7-codegen = {{ path = {}, default-features = false }}\n",
+        quote(manifest_dir),
+        quote(&manifest_dir.join("codegen")),
+    );
+    let allowed = format!("{:?}", WarningKind::Simplified);
+    let build_rs = format!(
+        "fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         \x20   println!(\"cargo:rerun-if-env-changed=UPSTREAM_DOCUMENT\");\n\
+         \x20   camunda7_codegen::Builder::new(std::env::var(\"UPSTREAM_DOCUMENT\")?)\n\
+         \x20       .allow_warnings([camunda7_codegen::WarningKind::{allowed}])\n\
+         \x20       .compile()?;\n\
+         \x20   Ok(())\n}}\n"
+    );
+    let lib_rs = "pub mod camunda {\n    camunda7_client::include_api!();\n}\n";
+    let write = |path: PathBuf, text: &str| {
+        // Rewritten only when different, so cargo does not rebuild the crate for nothing.
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            std::fs::write(&path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok::<(), String>(())
+    };
+    std::fs::create_dir_all(dir.join("src"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write(dir.join("Cargo.toml"), &cargo_toml)?;
+    write(dir.join("build.rs"), &build_rs)?;
+    write(dir.join("src/lib.rs"), lib_rs)?;
+    // The workspace's lock file: the same dependency versions, no resolution of its own.
+    if let Ok(lock) = std::fs::read_to_string(manifest_dir.join("Cargo.lock")) {
+        if !dir.join("Cargo.lock").exists() {
+            write(dir.join("Cargo.lock"), &lock)?;
+        }
+    }
+    Ok(dir.join("Cargo.toml"))
+}
+
+/// One `cargo check` of the code generated from a document.
 struct CargoCheck<'a> {
     manifest_dir: &'a Path,
     target_dir: &'a Path,
     log: &'a Path,
     timeout: Duration,
+    mode: Mode,
 }
 
 impl CargoCheck<'_> {
@@ -279,18 +372,32 @@ impl CargoCheck<'_> {
             .map_err(|e| vec![format!("cannot reuse {}: {e}", self.log.display())])?;
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
+        match self.mode {
+            Mode::ClientCrate => {
+                command
+                    .current_dir(self.manifest_dir)
+                    .args(["check", "--lib", "-p", "camunda7-client"])
+                    .env("CAMUNDA_OPENAPI_SPEC", document)
+                    .env("CARGO_TARGET_DIR", self.target_dir);
+            }
+            Mode::OwnCrate => {
+                let dir = self.target_dir.join("user-crate");
+                let manifest = write_own_crate(self.manifest_dir, &dir).map_err(|e| vec![e])?;
+                command
+                    .current_dir(&dir)
+                    .arg("check")
+                    .arg("--lib")
+                    .arg("--manifest-path")
+                    .arg(manifest)
+                    .env("UPSTREAM_DOCUMENT", document)
+                    // Its own target directory: camunda7-client is built there once, with its
+                    // default document, instead of again after every client-crate check.
+                    .env("CARGO_TARGET_DIR", self.target_dir.join("own-crate-target"))
+                    .env_remove("CAMUNDA_OPENAPI_SPEC");
+            }
+        }
         command
-            .current_dir(self.manifest_dir)
-            .args([
-                "check",
-                "--lib",
-                "-p",
-                "camunda7-client",
-                "--message-format",
-                "short",
-            ])
-            .env("CAMUNDA_OPENAPI_SPEC", document)
-            .env("CARGO_TARGET_DIR", self.target_dir)
+            .args(["--message-format", "short"])
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("CAMUNDA_OPENAPI_TAGS")
             .env_remove("CAMUNDA_OPENAPI_OPERATIONS")

@@ -127,6 +127,13 @@ impl Builder {
         self
     }
 
+    /// Derive both `Serialize` and `Deserialize` for every model struct, not only the direction
+    /// the operations use it in (see [`Settings::with_serde_both_ways`]).
+    pub fn serde_both_ways(mut self, on: bool) -> Self {
+        self.settings = self.settings.with_serde_both_ways(on);
+        self
+    }
+
     /// Write the file into `dir` (e.g. `src/generated`, to commit it) instead of `$OUT_DIR`.
     /// A relative path is taken from the crate's root, like the document's. The directory is
     /// created if missing.

@@ -423,12 +423,13 @@ pub fn emit_models_part(
     let mut attrs = Vec::new();
     if range.start == 0 {
         let mut uses = Uses::default();
-        let mut serde_derives = false;
+        let (mut serialize, mut deserialize) = (false, false);
         let mut file_parts = false;
         for def in &model.types {
             match &def.kind {
                 TypeKind::Struct(s) => {
-                    serde_derives |= !s.form;
+                    serialize |= !s.form && s.serialize;
+                    deserialize |= !s.form && s.deserialize;
                     // A form is sent as a `runtime::Form`; its files are `runtime::FilePart`s.
                     uses.runtime |= s.form;
                     file_parts |= s.form && s.fields.iter().any(|f| f.ty == TypeRef::Bytes);
@@ -448,7 +449,12 @@ pub fn emit_models_part(
         }
         // Models refer to each other by name within the module: no `use super::models`.
         uses.named.clear();
-        let serde = serde_derives.then(|| quote!({Deserialize, Serialize}));
+        let serde = match (deserialize, serialize) {
+            (true, true) => Some(quote!({Deserialize, Serialize})),
+            (true, false) => Some(quote!(Deserialize)),
+            (false, true) => Some(quote!(Serialize)),
+            (false, false) => None,
+        };
         let runtime = runtime_path(model)?;
         items = uses.imports(serde, &runtime)?;
         if file_parts {
@@ -476,11 +482,13 @@ fn emit_type(def: &TypeDef, items: &mut Vec<syn::Item>) -> Result<(), Failure> {
     match &def.kind {
         TypeKind::Struct(s) if s.form => emit_form(def, s, items)?,
         TypeKind::Struct(s) => {
-            let (container, fields) = serde_fields(&s.fields);
-            let mut attrs = with_docs(
-                &def.doc,
-                [derive(s.derive_default, &["Serialize", "Deserialize"])],
-            );
+            let (container, fields) = serde_fields(&s.fields, s.serialize);
+            let directions: &[&str] = match (s.serialize, s.deserialize) {
+                (true, true) => &["Serialize", "Deserialize"],
+                (true, false) => &["Serialize"],
+                (false, _) => &["Deserialize"],
+            };
+            let mut attrs = with_docs(&def.doc, [derive(s.derive_default, directions)]);
             attrs.extend(container);
             items.push(item_struct(attrs, &def.name, fields));
         }
@@ -500,9 +508,10 @@ fn emit_type(def: &TypeDef, items: &mut Vec<syn::Item>) -> Result<(), Failure> {
 }
 
 /// `#[serde(rename_all = "camelCase")]` when it saves at least one rename, plus the fields with
-/// their own serde attributes.
+/// their own serde attributes (`skip_serializing_if` only for a type that is serialized).
 fn serde_fields(
     fields: &[Field],
+    serialized: bool,
 ) -> (
     Option<syn::Attribute>,
     Punctuated<syn::Field, syn::Token![,]>,
@@ -522,7 +531,7 @@ fn serde_fields(
                 unraw(&f.name).to_owned()
             };
             let json = &f.json_name;
-            let serde = match (implied != *json, f.required) {
+            let serde = match (implied != *json, f.required || !serialized) {
                 (false, true) => None,
                 (false, false) => Some(skip.clone()),
                 (true, true) => Some(quote!(rename = #json)),
@@ -811,7 +820,7 @@ pub fn emit_tag(tag: &Tag, model: &Model) -> Result<syn::Item, Failure> {
 }
 
 fn emit_query(q: &QueryDef) -> syn::Item {
-    let (container, fields) = serde_fields(&q.fields);
+    let (container, fields) = serde_fields(&q.fields, true);
     let mut attrs = with_docs(&q.doc, [derive(q.derive_default, &["Serialize"])]);
     attrs.extend(container);
     item_struct(attrs, &q.name, fields)

@@ -4,7 +4,7 @@
 use crate::docs::sanitize;
 use crate::error::WarningKind;
 use crate::error::{pointer, Diagnostics};
-use crate::model::{EnumDef, Field, Model, StructDef, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{EnumDef, Field, Model, StructDef, Tag, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{camel, snake, NameMap, Namer};
 use crate::resolve::Resolver;
 use crate::settings::Settings;
@@ -125,6 +125,9 @@ fn build_with(doc: &OpenAPI, settings: &Settings, parallel: bool) -> (Model, Dia
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let mut tags = tags;
     builder.finish_tags(&mut tags, &types);
+    if !settings.serde_both_ways() {
+        serde_directions(&mut types, &tags);
+    }
     let mut model = Model {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -135,6 +138,84 @@ fn build_with(doc: &OpenAPI, settings: &Settings, parallel: bool) -> (Model, Dia
     };
     crate::describe::complete(&mut model, &builder.merged);
     (model, builder.diags)
+}
+
+/// Derives only the serde direction each struct is used in: `Serialize` for what requests
+/// send (bodies, query parameters, multipart fields, and the types inside them), `Deserialize`
+/// for what responses bring back. Deserialization is most of serde's generated code, and most
+/// of the full API's types travel one way only; a struct used both ways, or by no operation
+/// (it may be used by hand), keeps both.
+fn serde_directions(types: &mut [TypeDef], tags: &[Tag]) {
+    use crate::model::{Body, Payload, ResponseKind};
+    let index: NameMap<usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let mut sent = vec![false; types.len()];
+    let mut received = vec![false; types.len()];
+    // Marks `ty` and every type reachable from it.
+    fn mark(ty: &TypeRef, types: &[TypeDef], index: &NameMap<usize>, seen: &mut [bool]) {
+        let mut stack = vec![ty];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(inner),
+                TypeRef::Named(name) => {
+                    let Some(&i) = index.get(name) else { continue };
+                    if std::mem::replace(&mut seen[i], true) {
+                        continue;
+                    }
+                    match &types[i].kind {
+                        TypeKind::Struct(s) => stack.extend(s.fields.iter().map(|f| &f.ty)),
+                        TypeKind::Alias(t) => stack.push(t),
+                        TypeKind::Enum(_) => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for op in tags.iter().flat_map(|t| &t.ops) {
+        for field in op.query.iter().flat_map(|q| &q.fields) {
+            mark(&field.ty, types, &index, &mut sent);
+        }
+        match &op.body {
+            Some(Body::Json { ty }) | Some(Body::Multipart { parts: Some(ty) }) => {
+                mark(ty, types, &index, &mut sent)
+            }
+            Some(Body::Multipart { parts: None }) | None => {}
+        }
+        let mut payloads = Vec::new();
+        match &op.response {
+            ResponseKind::One(p) | ResponseKind::Optional(p) => payloads.push(p),
+            ResponseKind::ByContentType { variants, .. } => {
+                payloads.extend(variants.iter().map(|v| &v.payload))
+            }
+            ResponseKind::Empty => {}
+        }
+        for payload in payloads {
+            if let Payload::Json(ty) = payload {
+                mark(ty, types, &index, &mut received);
+            }
+        }
+    }
+    // A type no operation uses keeps both directions, and so must every type inside it.
+    let unused: Vec<TypeRef> = types
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !sent[i] && !received[i])
+        .map(|(_, t)| TypeRef::Named(t.name.clone()))
+        .collect();
+    for ty in &unused {
+        mark(ty, types, &index, &mut sent);
+        mark(ty, types, &index, &mut received);
+    }
+    for (i, def) in types.iter_mut().enumerate() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            s.serialize = sent[i];
+            s.deserialize = received[i];
+        }
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -312,6 +393,8 @@ impl<'a> Builder<'a> {
             fields,
             derive_default: true,
             form: false,
+            serialize: true,
+            deserialize: true,
         }
     }
 

@@ -97,6 +97,12 @@ pub struct StructDef {
     /// A `multipart/form-data` body: no serde; binary fields become lists of file parts and
     /// the struct gets a `to_form()` building the request's form.
     pub form: bool,
+    /// Derives `Serialize`: the type is sent (part of a request body or query), or both ways
+    /// are asked for.
+    pub serialize: bool,
+    /// Derives `Deserialize`: the type is received (part of a response), or both ways are
+    /// asked for.
+    pub deserialize: bool,
 }
 
 /// A struct field (also used for query parameters).

@@ -29,6 +29,7 @@ pub struct Settings {
     map_overrides: IndexMap<String, String>,
     reserved_modules: IndexSet<String>,
     client_crate: Option<String>,
+    serde_both_ways: bool,
 }
 
 impl Default for Settings {
@@ -50,6 +51,7 @@ impl Settings {
             map_overrides: IndexMap::new(),
             reserved_modules: IndexSet::new(),
             client_crate: None,
+            serde_both_ways: false,
         }
         .with_type_override(
             "VariableValueDto",
@@ -65,8 +67,11 @@ impl Settings {
     /// The settings the `camunda7-client` crate is generated with. `build.rs`, the CLI and the
     /// snapshot test all start from here, so the three produce identical output.
     pub fn camunda7_client() -> Self {
+        // Both serde directions: the crate's users (and its test engine) read and write the
+        // External Task types both ways.
         let settings = Self {
             client_crate: None,
+            serde_both_ways: true,
             ..Self::default()
         };
         // Modules of the hand-written runtime living beside the generated ones at the crate root.
@@ -95,6 +100,7 @@ impl Settings {
         settings.tags = self.tags;
         settings.operations = self.operations;
         settings.reserved_modules = self.reserved_modules;
+        settings.serde_both_ways = self.serde_both_ways;
         for (schema, rust) in self.type_overrides {
             settings.type_overrides.entry(schema).or_insert(rust);
         }
@@ -102,6 +108,21 @@ impl Settings {
             settings.map_overrides.entry(schema).or_insert(rust);
         }
         settings
+    }
+
+    /// Derive both `Serialize` and `Deserialize` for every model struct. By default a struct
+    /// derives only the direction the operations use it in (`Serialize` for what requests send,
+    /// `Deserialize` for what responses return, both for a struct used both ways or by no
+    /// operation), which spares much of the compile time of a large document. Turn this on to
+    /// decode request bodies or encode responses yourself, e.g. in a test double of the engine.
+    pub fn with_serde_both_ways(mut self, on: bool) -> Self {
+        self.serde_both_ways = on;
+        self
+    }
+
+    /// Whether every model struct derives both serde directions.
+    pub fn serde_both_ways(&self) -> bool {
+        self.serde_both_ways
     }
 
     fn with_client_crate_path(mut self, path: String) -> Self {

@@ -653,3 +653,55 @@ fn code_for_a_crate_of_ones_own_reaches_the_client_through_its_runtime_and_an_ex
     assert!(renamed.contains("use ::camunda::runtime;"), "{renamed}");
     assert!(!renamed.contains("camunda7_client"), "{renamed}");
 }
+
+#[test]
+fn structs_derive_the_serde_direction_they_travel_in_unless_both_are_asked_for() {
+    let schemas = "    Sent:\n      type: object\n      properties: {inner: {$ref: '#/components/schemas/SentInner'}}\n    SentInner:\n      type: object\n      properties: {a: {type: string}}\n    Received:\n      type: object\n      properties: {items: {type: array, items: {$ref: '#/components/schemas/Shared'}}}\n    Shared:\n      type: object\n      properties: {b: {type: string}}\n    Unused:\n      type: object\n      properties: {inner: {$ref: '#/components/schemas/UnusedInner'}}\n    UnusedInner:\n      type: object\n      properties: {c: {type: string}}\n";
+    let paths = "  /thing:\n    post:\n      operationId: postThing\n      tags: [Things]\n      requestBody:\n        content: {application/json: {schema: {$ref: '#/components/schemas/Sent'}}}\n      responses:\n        \"200\":\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}\n  /shared:\n    put:\n      operationId: putShared\n      tags: [Things]\n      requestBody:\n        content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}\n      responses:\n        \"204\": {description: ok}\n";
+    let text = doc(schemas, paths);
+    let directions = |settings: &Settings| -> Vec<(String, bool, bool)> {
+        let model = match build_model(&text, settings) {
+            Ok((model, _)) => model,
+            Err(failure) => panic!("unexpected failure: {failure}"),
+        };
+        model
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Struct(s) => Some((t.name.clone(), s.serialize, s.deserialize)),
+                _ => None,
+            })
+            .collect()
+    };
+    let row = |name: &str, ser: bool, de: bool| (name.to_owned(), ser, de);
+    assert_eq!(
+        directions(&Settings::default()),
+        [
+            row("Received", false, true),
+            row("Sent", true, false),
+            row("SentInner", true, false),
+            row("Shared", true, true),
+            row("Unused", true, true),
+            row("UnusedInner", true, true),
+        ]
+    );
+    assert!(directions(&Settings::default().with_serde_both_ways(true))
+        .iter()
+        .all(|(_, ser, de)| *ser && *de));
+    let out = match generate(&text, &Settings::default()) {
+        Ok(generated) => generated.code,
+        Err(failure) => panic!("unexpected failure: {failure}"),
+    };
+    assert!(
+        out.contains(
+            "#[derive(Debug, Clone, PartialEq, Default, Deserialize)]\n    pub struct Received"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "#[derive(Debug, Clone, PartialEq, Default, Serialize)]\n    pub struct Sent "
+        ),
+        "{out}"
+    );
+}
