@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument as _;
 
 use crate::auth::Auth;
-use crate::error::{snippet, EngineError, Error};
+use crate::error::{snippet, EngineError, Error, RequestContext};
 
 /// The user agent sent when none is configured.
 pub const DEFAULT_USER_AGENT: &str = concat!("camunda7-client/", env!("CARGO_PKG_VERSION"));
@@ -439,8 +439,7 @@ impl Request {
     fn fail(&mut self, what: &'static str, source: crate::error::BoxError) {
         if self.error.is_none() {
             self.error = Some(Box::new(Error::Serialize {
-                method: self.method.clone(),
-                path: self.path.clone(),
+                request: RequestContext::boxed(self.method.clone(), self.path.clone()),
                 what,
                 source,
             }));
@@ -537,8 +536,7 @@ impl Request {
         } = self;
         let inner = &client.inner;
         let authorization = authorization.map_err(|source| Error::Auth {
-            method: method.clone(),
-            path: path.clone(),
+            request: RequestContext::boxed(method.clone(), path.clone()),
             source,
         })?;
 
@@ -603,24 +601,13 @@ enum Start<F> {
 /// itself, and the query string may carry values that do not belong in logs.
 fn transport_error(method: Method, path: String, source: reqwest::Error) -> Error {
     let source = source.without_url();
+    let request = RequestContext::boxed(method, path);
     if source.is_connect() {
-        Error::Connect {
-            method,
-            path,
-            source,
-        }
+        Error::Connect { request, source }
     } else if source.is_timeout() {
-        Error::Timeout {
-            method,
-            path,
-            source,
-        }
+        Error::Timeout { request, source }
     } else {
-        Error::Request {
-            method,
-            path,
-            source,
-        }
+        Error::Request { request, source }
     }
 }
 
@@ -632,8 +619,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     status: StatusCode,
 ) -> Result<T, Error> {
     let decode_error = |json_path: String, source: serde_json::Error| Error::Decode {
-        method: method.clone(),
-        path: path.to_owned(),
+        request: RequestContext::boxed(method.clone(), path),
         status,
         json_path,
         snippet: snippet(bytes),
@@ -693,8 +679,7 @@ impl Response {
             if let Some(content_type) = no_content {
                 return Err(Error::UnexpectedStatus {
                     content_type,
-                    method,
-                    path,
+                    request: RequestContext::boxed(method, path),
                     status,
                     snippet: String::new(),
                 });
@@ -780,8 +765,7 @@ impl Response {
             }
         }
         Error::UnexpectedStatus {
-            method,
-            path,
+            request: RequestContext::boxed(method, path),
             status,
             content_type,
             snippet: snippet(&body),

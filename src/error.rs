@@ -1,8 +1,9 @@
 //! The crate's error type.
 //!
 //! Every failure of a request ends up as one [`Error`]. Variants that belong to a request carry its
-//! method and URL path (never its query string or headers, which may hold secrets), so the
-//! `Display` text says what went wrong and where.
+//! method and URL path in one boxed [`RequestContext`] (never its query string or headers, which
+//! may hold secrets), so the `Display` text says what went wrong and where. The variants are
+//! `#[non_exhaustive]`: match them with `..`, and they can gain fields without breaking callers.
 
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
@@ -30,15 +31,14 @@ pub enum Error {
     /// or the empty body of a `401` from the engine's basic-auth filter), or a `204 No Content`
     /// where the operation promises a body.
     #[error(
-        "{method} {path}: unexpected status {status}{}{}",
+        "{request}: unexpected status {status}{}{}",
         content_type_suffix(content_type),
         snippet_suffix(snippet)
     )]
+    #[non_exhaustive]
     UnexpectedStatus {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// Status the server answered with.
         status: StatusCode,
         /// The response's `Content-Type`, if it had one.
@@ -49,14 +49,13 @@ pub enum Error {
 
     /// A success response whose body does not match the expected type.
     #[error(
-        "{method} {path}: cannot decode the {status} response body at `{json_path}`: {source}{}",
+        "{request}: cannot decode the {status} response body at `{json_path}`: {source}{}",
         snippet_suffix(snippet)
     )]
+    #[non_exhaustive]
     Decode {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// Status of the response.
         status: StatusCode,
         /// Where in the JSON document decoding failed, e.g. `[0].lockExpirationTime`
@@ -70,51 +69,44 @@ pub enum Error {
     },
 
     /// No connection to the server could be established (refused, DNS, TLS, connect timeout).
-    #[error(
-        "{method} {path}: cannot connect to the engine: {}",
-        error_chain(source)
-    )]
+    #[error("{request}: cannot connect to the engine: {}", error_chain(source))]
+    #[non_exhaustive]
     Connect {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
     },
 
     /// The request did not complete within its timeout.
-    #[error("{method} {path}: the request timed out")]
+    #[error("{request}: the request timed out")]
+    #[non_exhaustive]
     Timeout {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
     },
 
     /// Any other transport failure (connection reset, malformed response, reading the body).
-    #[error("{method} {path}: request failed: {}", error_chain(source))]
+    #[error("{request}: request failed: {}", error_chain(source))]
+    #[non_exhaustive]
     Request {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
     },
 
     /// The request body or query parameters could not be serialized.
-    #[error("{method} {path}: cannot serialize the request {what}: {source}")]
+    #[error("{request}: cannot serialize the request {what}: {source}")]
+    #[non_exhaustive]
     Serialize {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// What failed: `body` or `query`.
         what: &'static str,
         /// The serializer's error.
@@ -124,12 +116,11 @@ pub enum Error {
 
     /// The configured [`AuthProvider`](crate::AuthProvider) failed or returned an invalid
     /// header value.
-    #[error("{method} {path}: the auth provider failed: {source}")]
+    #[error("{request}: the auth provider failed: {source}")]
+    #[non_exhaustive]
     Auth {
-        /// HTTP method of the request.
-        method: Method,
-        /// URL path of the request (no query string).
-        path: String,
+        /// The request: its method and URL path.
+        request: Box<RequestContext>,
         /// The provider's error.
         #[source]
         source: BoxError,
@@ -144,6 +135,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// The request the error belongs to (its method and URL path), for every variant but
+    /// [`Error::Config`]. For [`Error::Engine`] it is the engine error's.
+    pub fn request(&self) -> Option<RequestContext> {
+        match self {
+            Error::Engine(e) => Some(RequestContext::new(e.method.clone(), e.path.clone())),
+            Error::UnexpectedStatus { request, .. }
+            | Error::Decode { request, .. }
+            | Error::Connect { request, .. }
+            | Error::Timeout { request, .. }
+            | Error::Request { request, .. }
+            | Error::Serialize { request, .. }
+            | Error::Auth { request, .. } => Some((**request).clone()),
+            Error::Config { .. } => None,
+        }
+    }
+
     /// The HTTP status of the response, when the error comes from one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -190,6 +197,46 @@ impl Error {
         Error::Config {
             message: message.into(),
         }
+    }
+}
+
+/// The request an [`Error`] belongs to: its method and URL path (never the query string or
+/// headers, which may hold secrets). Displayed as `POST /engine-rest/external-task/fetchAndLock`.
+///
+/// Kept in a box inside the error, so that every `Result` carrying an [`Error`] stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    method: Method,
+    path: String,
+}
+
+impl RequestContext {
+    /// A context for `method` and `path`.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+        }
+    }
+
+    pub(crate) fn boxed(method: Method, path: impl Into<String>) -> Box<Self> {
+        Box::new(Self::new(method, path))
+    }
+
+    /// HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// URL path of the request (no query string).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl std::fmt::Display for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
     }
 }
 
@@ -362,6 +409,13 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The request context is boxed so that every `Result<_, Error>` stays small.
+    #[test]
+    fn the_error_stays_small() {
+        let size = std::mem::size_of::<super::Error>();
+        assert!(size <= 72, "Error is {size} bytes");
+    }
+
     use super::*;
 
     #[test]
@@ -427,8 +481,7 @@ mod tests {
             ))
         };
         let unexpected = |status: StatusCode| Error::UnexpectedStatus {
-            method: Method::GET,
-            path: "/x".into(),
+            request: crate::error::RequestContext::boxed(Method::GET, "/x"),
             status,
             content_type: None,
             snippet: String::new(),

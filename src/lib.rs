@@ -83,7 +83,9 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use date::{DateParseError, DateTime};
-pub use error::{AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization};
+pub use error::{
+    AuthorizationDetails, BoxError, EngineError, Error, MissingAuthorization, RequestContext,
+};
 
 /// Includes the code a crate's own `build.rs` generated with `camunda7_codegen::Builder`:
 /// `$OUT_DIR/camunda_api.rs`, or the file named (`include_api!("camunda_7_22.rs")`, for a

@@ -31,14 +31,15 @@ fn assert_unexpected_status_of_get_task(
 ) {
     match err {
         Error::UnexpectedStatus {
-            method,
-            path,
+            request,
             status,
             content_type,
             snippet,
+            ..
         } => {
-            assert_eq!(*method, reqwest::Method::GET);
-            assert_eq!(path, "/engine-rest/external-task/task-1");
+            assert_eq!(*request.method(), reqwest::Method::GET);
+            assert_eq!(request.path(), "/engine-rest/external-task/task-1");
+            assert_eq!(err.request().as_ref(), Some(&**request));
             assert_eq!(*status, expected_status);
             assert_eq!(content_type.as_deref(), expected_content_type);
             assert_eq!(snippet, expected_snippet);

@@ -200,8 +200,10 @@ mod tests {
 
     fn unexpected(status: u16) -> Error {
         Error::UnexpectedStatus {
-            method: Method::POST,
-            path: "/external-task/t1/complete".into(),
+            request: crate::error::RequestContext::boxed(
+                Method::POST,
+                "/external-task/t1/complete",
+            ),
             status: StatusCode::from_u16(status).expect("status"),
             content_type: Some("text/html".into()),
             snippet: "<html>Bad Gateway</html>".into(),
@@ -424,8 +426,7 @@ mod tests {
             Decision::Credentials
         );
         let auth = Error::Auth {
-            method: Method::POST,
-            path: "/x".into(),
+            request: crate::error::RequestContext::boxed(Method::POST, "/x"),
             source: "token service down".into(),
         };
         for kind in REPORTS
@@ -560,8 +561,7 @@ mod tests {
             .expect_err("an invalid URL");
         assert!(source.is_builder());
         let error = Error::Request {
-            method: Method::GET,
-            path: "/x".into(),
+            request: crate::error::RequestContext::boxed(Method::GET, "/x"),
             source,
         };
         assert_eq!(decide(RequestKind::Complete, &error), Decision::Permanent);
@@ -570,8 +570,7 @@ mod tests {
     #[test]
     fn a_result_that_cannot_be_serialized_is_refused() {
         let error = Error::Serialize {
-            method: Method::POST,
-            path: "/x".into(),
+            request: crate::error::RequestContext::boxed(Method::POST, "/x"),
             what: "body",
             source: "a map key is not a string".into(),
         };

@@ -611,8 +611,10 @@ mod tests {
 
     fn failed_with(status: u16) -> crate::Error {
         crate::Error::UnexpectedStatus {
-            method: reqwest::Method::POST,
-            path: "/external-task/fetchAndLock".into(),
+            request: crate::error::RequestContext::boxed(
+                reqwest::Method::POST,
+                "/external-task/fetchAndLock",
+            ),
             status: reqwest::StatusCode::from_u16(status).expect("status"),
             content_type: None,
             snippet: String::new(),
