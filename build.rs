@@ -10,7 +10,13 @@ const DEFAULT_SPEC: &str = "spec/external-task.yaml";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // The tests that read Camunda's own documents are marked ignored, with the reason, without them.
+    println!("cargo:rustc-check-cfg=cfg(camunda_openapi_dir)");
+    if std::env::var_os("CAMUNDA_OPENAPI_DIR").is_some_and(|dir| !dir.is_empty()) {
+        println!("cargo:rustc-cfg=camunda_openapi_dir");
+    }
     for var in [
+        "CAMUNDA_OPENAPI_DIR",
         "CAMUNDA_OPENAPI_SPEC",
         "CAMUNDA_OPENAPI_TAGS",
         "CAMUNDA_OPENAPI_OPERATIONS",

@@ -126,7 +126,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-env-changed=BENCH_TAGS");
     let mut builder = camunda7_codegen::Builder::new(std::env::var("BENCH_SPEC")?)
         .allow_warnings([camunda7_codegen::WarningKind::Simplified]);
-    if let Ok(tags) = std::env::var("BENCH_TAGS") {
+    if let Some(tags) = std::env::var("BENCH_TAGS").ok().filter(|t| !t.is_empty()) {
         builder = builder.tags(tags.split(',').filter(|t| !t.is_empty()).map(str::to_owned));
     }
     builder.compile()?;

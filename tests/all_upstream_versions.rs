@@ -39,6 +39,10 @@ const GENERATE_TIMEOUT: Duration = Duration::from_secs(300);
 const SHOWN_ERRORS: usize = 12;
 
 #[test]
+#[cfg_attr(
+    not(camunda_openapi_dir),
+    ignore = "CAMUNDA_OPENAPI_DIR is not set: it names the folder of Camunda's OpenAPI documents"
+)]
 fn every_upstream_document_generates_and_compiles() {
     let Some(dir) = std::env::var_os("CAMUNDA_OPENAPI_DIR").filter(|v| !v.is_empty()) else {
         println!("skipped: CAMUNDA_OPENAPI_DIR not set");

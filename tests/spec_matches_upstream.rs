@@ -89,6 +89,10 @@ const METHODS: [&str; 8] = [
 ];
 
 #[test]
+#[cfg_attr(
+    not(camunda_openapi_dir),
+    ignore = "CAMUNDA_OPENAPI_DIR is not set: it names the folder of Camunda's OpenAPI documents"
+)]
 fn spec_matches_camunda_7_24_document() {
     let Some(upstream) = load_upstream() else {
         return;
@@ -105,6 +109,10 @@ fn spec_matches_camunda_7_24_document() {
 
 /// The checker itself must notice changes, or the test above could never fail.
 #[test]
+#[cfg_attr(
+    not(camunda_openapi_dir),
+    ignore = "CAMUNDA_OPENAPI_DIR is not set: it names the folder of Camunda's OpenAPI documents"
+)]
 fn checker_reports_changed_facts_and_copied_descriptions() {
     let Some(upstream) = load_upstream() else {
         return;
@@ -171,6 +179,10 @@ fn checker_reports_changed_facts_and_copied_descriptions() {
 /// Only the listed `required` differences pass: one more, one less or a listed one gone is
 /// reported, wherever the `required` list sits (a schema, an `allOf` part).
 #[test]
+#[cfg_attr(
+    not(camunda_openapi_dir),
+    ignore = "CAMUNDA_OPENAPI_DIR is not set: it names the folder of Camunda's OpenAPI documents"
+)]
 fn checker_allows_exactly_the_listed_required_differences() {
     let Some(upstream) = load_upstream() else {
         return;

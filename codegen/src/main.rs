@@ -1,4 +1,4 @@
-//! The `camunda7-codegen` command line: `generate <SPEC> [-o FILE]`.
+//! The `camunda7-codegen` command line: `generate <SPEC> [-o FILE] [--own-crate]`, `diff <OLD> <NEW>`.
 
 use camunda7_codegen::{generate_file, Settings};
 use clap::{Parser, Subcommand};
@@ -28,6 +28,10 @@ enum Command {
         /// Only these operations (comma-separated operationIds, e.g. fetchAndLock).
         #[arg(long, value_delimiter = ',')]
         operations: Vec<String>,
+        /// Generate for a crate of one's own (what camunda7_codegen::Builder writes: paths through
+        /// ::camunda7_client::runtime, a ClientExt trait) instead of for camunda7-client itself.
+        #[arg(long)]
+        own_crate: bool,
     },
     /// Report the API changes between two documents, marking what breaks callers.
     Diff {
@@ -57,8 +61,13 @@ fn main() -> ExitCode {
             output,
             tags,
             operations,
+            own_crate,
         } => {
-            let mut settings = Settings::camunda7_client();
+            let mut settings = if own_crate {
+                Settings::default()
+            } else {
+                Settings::camunda7_client()
+            };
             if !tags.is_empty() {
                 settings = settings.with_tags(tags.iter().map(|t| t.trim()));
             }

@@ -23,6 +23,10 @@ const FORBIDDEN: [(&str, &str); 4] = [
 ];
 
 #[test]
+#[cfg_attr(
+    not(camunda_openapi_dir),
+    ignore = "CAMUNDA_OPENAPI_DIR is not set: it names the folder of Camunda's OpenAPI documents"
+)]
 fn full_document_docs_have_no_placeholders_or_site_relative_links() {
     let Some(dir) = std::env::var_os("CAMUNDA_OPENAPI_DIR").filter(|d| !d.is_empty()) else {
         eprintln!(
